@@ -1,0 +1,39 @@
+package org.vanycast.core.spi;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Application-level handoff (paper §4.4): what a service needs to continue a connection on
+ * another node. A service registers one for the ports it serves (soap-adapter does for CXF).
+ */
+@ConsumerType
+public interface AppStateCodec {
+
+    /** Whether this codec handles connections accepted on {@code localPort}. */
+    boolean handles(int localPort);
+
+    /**
+     * Donor: makes the connection quiescent for a handoff and captures its state. Waits at
+     * most {@code timeout} for a non-resumable response in progress to finish; returns empty
+     * when the connection cannot be handed off now (the caller keeps serving it).
+     */
+    Optional<byte[]> capture(SocketChannel connection, Duration timeout) throws IOException;
+
+    /** Donor: the handoff was rolled back; serve the connection again from where it stopped. */
+    void resumeLocally(SocketChannel connection, byte[] state) throws IOException;
+
+    /**
+     * Acceptor: takes over an activated connection and continues the conversation.
+     *
+     * @throws MalformedStateException when the state is truncated or corrupt (the coordinator
+     *         then rolls the handoff back)
+     */
+    void restore(SocketChannel connection, byte[] state) throws IOException;
+
+    /** Checks a state record without acting on it; called before the socket is re-created. */
+    void validate(byte[] state) throws MalformedStateException;
+}

@@ -1,0 +1,42 @@
+package org.vanycast.core.spi;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Network-level handoff: "make client C's traffic to the logical address X reach this node".
+ * Mobile IPv6 route optimization (mipv6-driver) or forwarding through the contact node.
+ *
+ * <p>Split into prepare and commit so that return routability can run ahead of {@code Init}
+ * (paper §5.4): {@code Prepare} starts it, the binding is only sent on commit.
+ */
+@ConsumerType
+public interface NetworkRedirector {
+
+    /** Short name for logs and configuration, e.g. {@code "mipv6-ro"} or {@code "forward"}. */
+    String name();
+
+    /**
+     * Acceptor: starts whatever must happen before the binding can be sent (return
+     * routability towards {@code client} for {@code logicalAddress}). Does not block.
+     */
+    Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException;
+
+    /** A prepared redirection of one client to this node. */
+    interface Preparation extends AutoCloseable {
+        /**
+         * Sends the binding (e.g. a Binding Update with {@code sequence}) and makes it take
+         * effect locally. Waits at most {@code timeout} for prerequisites (RR tokens); does not
+         * wait for the Binding Acknowledgement (RFC 6275 allows sending data right away).
+         *
+         * @return the sequence number used, for the next handoff of this client
+         */
+        int commit(int sequence, Duration timeout) throws IOException;
+
+        /** Abandons the preparation; nothing was sent to the client. */
+        @Override
+        void close();
+    }
+}
