@@ -1,0 +1,66 @@
+package org.vanycast.core.api;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one node saw of one handoff: the outcome and how long each phase took.
+ *
+ * @param handoffId      identifier chosen by the donor, the same on both nodes
+ * @param role           the side this event was recorded on
+ * @param donor          donor node name
+ * @param acceptor       acceptor node name
+ * @param client         the client end of the connection
+ * @param outcome        how it ended
+ * @param phaseNanos     duration of each phase that ran, in phase order
+ * @param socketStateBytes size of the transport state shipped in Init (0 if none)
+ * @param appStateBytes  size of the application state shipped in Init (0 if none)
+ * @param failure        why it did not complete, when it did not
+ */
+public record HandoffEvent(long handoffId, HandoffRole role, String donor, String acceptor,
+        InetSocketAddress client, HandoffOutcome outcome, Map<HandoffPhase, Long> phaseNanos,
+        int socketStateBytes, int appStateBytes, Optional<String> failure) {
+
+    public HandoffEvent {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(donor, "donor");
+        Objects.requireNonNull(acceptor, "acceptor");
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(failure, "failure");
+        EnumMap<HandoffPhase, Long> copy = new EnumMap<>(HandoffPhase.class);
+        copy.putAll(phaseNanos);
+        phaseNanos = Collections.unmodifiableMap(copy);
+    }
+
+    /** Sum of all recorded phases. */
+    public long totalNanos() {
+        return phaseNanos.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Duration of {@code phase}, or -1 when the phase did not run. */
+    public long nanos(HandoffPhase phase) {
+        return phaseNanos.getOrDefault(phase, -1L);
+    }
+
+    /** One line of {@code key=value} pairs, for the per-handoff INFO log line. */
+    public String toLogLine() {
+        StringBuilder b = new StringBuilder(160);
+        b.append("handoff=").append(Long.toUnsignedString(handoffId, 16))
+                .append(" role=").append(role)
+                .append(" outcome=").append(outcome)
+                .append(" client=").append(client.getAddress().getHostAddress()).append('.').append(client.getPort())
+                .append(" donor=").append(donor)
+                .append(" acceptor=").append(acceptor);
+        phaseNanos.forEach((p, n) -> b.append(' ').append(p.name().toLowerCase()).append("_us=").append(n / 1000));
+        b.append(" total_us=").append(totalNanos() / 1000)
+                .append(" socket_state_bytes=").append(socketStateBytes)
+                .append(" app_state_bytes=").append(appStateBytes);
+        failure.ifPresent(f -> b.append(" failure=\"").append(f.replace('"', '\'')).append('"'));
+        return b.toString();
+    }
+}
