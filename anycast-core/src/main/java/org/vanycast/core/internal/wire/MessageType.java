@@ -1,0 +1,31 @@
+package org.vanycast.core.internal.wire;
+
+/**
+ * Message type codes, an "open enum": {@link #valueOf(int)} keeps unknown codes so a reader
+ * can name them in its error and skip the frame.
+ */
+public record MessageType(int code, String name) {
+    public static final MessageType PREPARE = new MessageType(1, "Prepare");
+    public static final MessageType INIT = new MessageType(2, "Init");
+    public static final MessageType DONE = new MessageType(3, "Done");
+    public static final MessageType ABORT = new MessageType(4, "Abort");
+
+    public static MessageType valueOf(int code) {
+        return switch (code) {
+            case 1 -> PREPARE;
+            case 2 -> INIT;
+            case 3 -> DONE;
+            case 4 -> ABORT;
+            default -> new MessageType(code, "unknown(" + code + ")");
+        };
+    }
+
+    public boolean isKnown() {
+        return code >= 1 && code <= 4;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
