@@ -1,0 +1,60 @@
+package org.vanycast.mipv6.internal.kernel;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+
+/**
+ * The few libc calls the kernel facilities need. Package-private: callers go through the
+ * facility classes, which check arguments and turn {@code errno} into {@link NativeException}.
+ */
+interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int AF_INET6 = 10;
+    int SOCK_RAW = 3;
+    int SOCK_NONBLOCK = 04000;
+    int SOCK_CLOEXEC = 02000000;
+    int IPPROTO_IPV6 = 41;
+    int IPPROTO_RAW = 255;
+    int IPPROTO_MH = 135;
+    int IPV6_CHECKSUM = 7;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 02000000;
+    int CLONE_NEWNET = 0x40000000;
+    short POLLIN = 1;
+    int EINTR = 4;
+    int EAGAIN = 11;
+    int ENOBUFS = 105;
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, byte[] addr, int len);
+
+    int setsockopt(int fd, int level, int name, int[] value, int len);
+
+    int sendto(int fd, byte[] buf, int len, int flags, byte[] addr, int addrLen);
+
+    int recvfrom(int fd, byte[] buf, int len, int flags, byte[] addr, int[] addrLen);
+
+    int recv(int fd, Pointer buf, int len, int flags);
+
+    int poll(PollFd[] fds, int nfds, int timeout);
+
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    int setns(int fd, int nstype);
+
+    String strerror(int errnum);
+
+    /** {@code struct pollfd}. */
+    @Structure.FieldOrder({"fd", "events", "revents"})
+    class PollFd extends Structure {
+        public int fd;
+        public short events;
+        public short revents;
+    }
+}
