@@ -1,0 +1,206 @@
+package org.vanycast.core.internal.channel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.internal.tls.NodeCredentials;
+import org.vanycast.core.internal.wire.NodeMessage;
+
+/**
+ * The channel between the nodes of a group: mutually authenticated TLS 1.3 where both ends
+ * must hold a certificate of the group CA. Application and socket state only ever travel
+ * inside it. A peer's name is the CN of its certificate; a connection to a peer is refused
+ * when the certificate names another node.
+ */
+public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsNodeChannel.class);
+    private static final String[] PROTOCOLS = {NodeCredentials.PROTOCOL};
+
+    private final String self;
+    private final SSLContext context;
+    private final Function<String, Optional<InetSocketAddress>> resolver;
+    private final Inbound inbound;
+    private final int timeoutMillis;
+    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final AtomicLong rejectedHandshakes = new AtomicLong();
+    private final AtomicLong malformedFrames = new AtomicLong();
+    private volatile SSLServerSocket server;
+    private volatile boolean closed;
+
+    public TlsNodeChannel(NodeCredentials credentials, Function<String, Optional<InetSocketAddress>> resolver,
+            Inbound inbound, Duration timeout) throws GeneralSecurityException {
+        this.self = credentials.nodeName();
+        this.context = credentials.sslContext();
+        this.resolver = resolver;
+        this.inbound = inbound;
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    /** Starts accepting peers on {@code bind} (port 0 picks one). */
+    public InetSocketAddress start(InetSocketAddress bind) throws IOException {
+        SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        s.setReuseAddress(true);
+        s.bind(bind, 50);
+        s.setEnabledProtocols(PROTOCOLS);
+        s.setNeedClientAuth(true);
+        server = s;
+        Thread t = new Thread(this::acceptLoop, "vanycast-channel-accept-" + self);
+        t.setDaemon(true);
+        t.start();
+        LOG.debug("{} accepting group channel connections on {}", self, s.getLocalSocketAddress());
+        return (InetSocketAddress) s.getLocalSocketAddress();
+    }
+
+    public long rejectedHandshakes() {
+        return rejectedHandshakes.get();
+    }
+
+    public long malformedFrames() {
+        return malformedFrames.get();
+    }
+
+    @Override
+    public void send(String peer, NodeMessage message) throws IOException {
+        if (closed) {
+            throw new IOException("channel closed");
+        }
+        PeerLink link = links.get(peer);
+        if (link == null || !link.isOpen()) {
+            link = connect(peer);
+        }
+        try {
+            link.send(message);
+        } catch (IOException e) {
+            link.close();
+            links.remove(peer, link);
+            throw new IOException("sending " + message.type() + " to " + peer + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized PeerLink connect(String peer) throws IOException {
+        PeerLink existing = links.get(peer);
+        if (existing != null && existing.isOpen()) {
+            return existing;
+        }
+        InetSocketAddress at = resolver.apply(peer)
+                .orElseThrow(() -> new IOException("no channel address known for node '" + peer + "'"));
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
+        try {
+            s.connect(at, timeoutMillis);
+            s.setTcpNoDelay(true);
+            s.setEnabledProtocols(PROTOCOLS);
+            s.setSoTimeout(timeoutMillis);
+            s.startHandshake();
+            s.setSoTimeout(0);
+            String presented = peerName(s);
+            if (!presented.equals(peer)) {
+                throw new SSLException("node at " + at + " presented the certificate of '" + presented + "', expected '" + peer + "'");
+            }
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot open group channel to " + peer + " at " + at + ": " + e.getMessage(), e);
+        }
+        return adopt(peer, s);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SSLSocket s;
+            try {
+                s = (SSLSocket) server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("{}: group channel accept failed: {}", self, e.toString());
+                }
+                return;
+            }
+            Thread t = new Thread(() -> handshakeAndRead(s), "vanycast-channel-in-" + self);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void handshakeAndRead(SSLSocket s) {
+        String peer;
+        try {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(timeoutMillis);
+            s.startHandshake();
+            s.setSoTimeout(0);
+            peer = peerName(s);
+        } catch (IOException | RuntimeException e) {
+            rejectedHandshakes.incrementAndGet();
+            LOG.debug("{}: rejected group channel connection from {}: {}", self, s.getRemoteSocketAddress(), e.toString());
+            closeQuietly(s);
+            return;
+        }
+        try {
+            PeerLink link = new PeerLink(peer, s);
+            PeerLink old = links.put(peer, link);
+            if (old != null && old != link) {
+                LOG.debug("{}: {} reconnected", self, peer);
+            }
+            link.readLoop(inbound, malformedFrames::incrementAndGet, l -> links.remove(l.peer(), l));
+        } catch (IOException e) {
+            closeQuietly(s);
+        }
+    }
+
+    private PeerLink adopt(String peer, SSLSocket s) throws IOException {
+        PeerLink link = new PeerLink(peer, s);
+        links.put(peer, link);
+        Thread t = new Thread(() -> link.readLoop(inbound, malformedFrames::incrementAndGet,
+                l -> links.remove(l.peer(), l)), "vanycast-channel-out-" + self + "-" + peer);
+        t.setDaemon(true);
+        t.start();
+        return link;
+    }
+
+    private static String peerName(SSLSocket s) throws SSLException {
+        var certs = s.getSession().getPeerCertificates();
+        if (certs.length == 0 || !(certs[0] instanceof java.security.cert.X509Certificate x)) {
+            throw new SSLException("peer presented no X.509 certificate");
+        }
+        return NodeCredentials.commonName(x.getSubjectX500Principal());
+    }
+
+    private static void closeQuietly(SSLSocket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a socket we are discarding
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SSLServerSocket s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing server socket: {}", e.toString());
+            }
+        }
+        links.values().forEach(PeerLink::close);
+        links.clear();
+    }
+
+    /** For tests: the protocol negotiated with a connected peer. */
+    Optional<String> protocolWith(String peer) {
+        return Optional.ofNullable(links.get(peer)).map(PeerLink::protocol);
+    }
+}
