@@ -24,6 +24,25 @@ public interface NetworkRedirector {
      */
     Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException;
 
+    /**
+     * Whether a redirection moves every connection of the client to this node (a Mobile IPv6
+     * binding does: it maps the client's view of X) rather than only the handed-off one (a
+     * forwarding redirector). The coordinator refuses to hand off one connection of a client
+     * that has others on the donor when this is true. Default: true.
+     */
+    default boolean movesWholeClient() {
+        return true;
+    }
+
+    /**
+     * {@code client_close}: the client has no connection left on this node; remove its binding
+     * (e.g. a Binding Update with lifetime 0) so its next connection to X goes through the
+     * home agent again. Default: nothing to remove.
+     */
+    default void release(InetAddress logicalAddress, InetAddress client) throws IOException {
+        // nothing kept per client
+    }
+
     /** A prepared redirection of one client to this node. */
     interface Preparation extends AutoCloseable {
         /**
