@@ -27,6 +27,13 @@ public interface AppStateCodec {
     void resumeLocally(SocketChannel connection, byte[] state) throws IOException;
 
     /**
+     * Donor: the handoff committed and the socket was released (after
+     * {@code FrozenConnection.release()}); forget the connection without a byte on the wire.
+     */
+    default void released(SocketChannel connection) throws IOException {
+    }
+
+    /**
      * Acceptor: takes over an activated connection and continues the conversation.
      *
      * @throws MalformedStateException when the state is truncated or corrupt (the coordinator
