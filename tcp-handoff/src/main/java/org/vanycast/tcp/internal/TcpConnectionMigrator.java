@@ -1,0 +1,246 @@
+package org.vanycast.tcp.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.core.spi.SocketState;
+import org.vanycast.tcp.api.FreezeMode;
+import org.vanycast.tcp.api.TcpMigrator;
+import org.vanycast.tcp.internal.kernel.ChannelFds;
+import org.vanycast.tcp.internal.kernel.NftFreezeSet;
+import org.vanycast.tcp.internal.kernel.SocketFilter;
+import org.vanycast.tcp.internal.kernel.TcpRepair;
+
+/**
+ * {@link org.vanycast.core.spi.ConnectionMigrator} over Linux {@code TCP_REPAIR}.
+ *
+ * <p>Released donor sockets are not closed at once: a segment the client sent before the
+ * traffic switched may still reach the donor, and a closed socket would answer it with a RST.
+ * They stay frozen for {@code releaseGrace}, then a worker thread closes them. If the same
+ * connection comes back to this node sooner, {@link #recreate} finishes that release first.
+ */
+public final class TcpConnectionMigrator implements TcpMigrator {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnectionMigrator.class);
+
+    private final FreezeMode mode;
+    private final Duration releaseGrace;
+    private final Worker worker;
+    private final Freezer freezer;
+    private final Map<ConnectionKey, PendingRelease> pending = new ConcurrentHashMap<>();
+
+    public TcpConnectionMigrator(FreezeMode mode, Duration releaseGrace) throws IOException {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.releaseGrace = Objects.requireNonNull(releaseGrace, "releaseGrace");
+        if (releaseGrace.isNegative()) {
+            throw new IllegalArgumentException("negative release grace " + releaseGrace);
+        }
+        this.worker = new Worker();
+        if (mode == FreezeMode.NFTABLES) {
+            NftFreezeSet set;
+            try {
+                set = worker.call(NftFreezeSet::open);
+            } catch (IOException e) {
+                worker.shutdown();
+                throw e;
+            }
+            this.freezer = new NftablesFreezer(set, worker);
+        } else {
+            this.freezer = new SocketFilterFreezer();
+        }
+    }
+
+    @Override
+    public FreezeMode freezeMode() {
+        return mode;
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        List<String> causes = new ArrayList<>();
+        TcpRepair.unavailabilityCause().ifPresent(causes::add);
+        SocketFilter.unavailabilityCause().ifPresent(causes::add);
+        ChannelFds.unavailabilityCause().ifPresent(causes::add);
+        if (mode == FreezeMode.NFTABLES) {
+            NftFreezeSet.unavailabilityCause().ifPresent(causes::add);
+        }
+        return causes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", causes));
+    }
+
+    /** Polls SIOCOUTQ: on a LAN the queue empties within one RTT, so a short park beats a timer. */
+    @Override
+    public long drain(SocketChannel connection, Duration timeout) throws IOException {
+        int fd = ChannelFds.fdOf(connection);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int outq = TcpRepair.outq(fd);
+            if (outq == 0 || System.nanoTime() - deadline >= 0) {
+                return outq;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    @Override
+    public FrozenConnection freeze(SocketChannel connection) throws IOException {
+        int fd = ChannelFds.fdOf(connection);
+        InetSocketAddress local = (InetSocketAddress) connection.getLocalAddress();
+        InetSocketAddress remote = (InetSocketAddress) connection.getRemoteAddress();
+        if (local == null || remote == null) {
+            throw new IOException("not a connected socket: " + connection);
+        }
+        freezer.freeze(fd, local, remote);
+        try {
+            TcpRepair.enter(fd);
+        } catch (IOException e) {
+            freezer.thaw(fd, local, remote);
+            throw e;
+        }
+        LOG.debug("froze {} -> {} ({})", remote, local, mode);
+        return new FrozenTcpConnection(this, freezer, connection, fd, local, remote);
+    }
+
+    @Override
+    public RecreatedConnection recreate(SocketState state) throws IOException {
+        TcpConnectionState s = TcpStateCodec.decode(state.encoded());
+        if (!s.local().equals(state.local()) || !s.remote().equals(state.remote())) {
+            throw new MalformedStateException("record is for " + s.remote() + " -> " + s.local()
+                    + ", envelope says " + state.remote() + " -> " + state.local(), 12);
+        }
+        // the connection came back before its old frozen copy here was closed: close it now,
+        // or connect() finds the 4-tuple taken
+        finishPendingRelease(new ConnectionKey(s.local(), s.remote()));
+        int fd = TcpStateRestorer.restore(s);
+        LOG.debug("re-created {} -> {}: {} bytes queued", s.remote(), s.local(), s.queuedBytes());
+        return new RecreatedTcpConnection(fd, s);
+    }
+
+    void scheduleRelease(ConnectionKey key, SocketChannel channel) {
+        PendingRelease release = new PendingRelease(key, channel);
+        PendingRelease earlier = pending.put(key, release);
+        if (earlier != null) {
+            earlier.run();
+        }
+        if (releaseGrace.isZero()) {
+            release.run();
+        } else {
+            release.future = worker.executor.schedule(release::run, releaseGrace.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void finishPendingRelease(ConnectionKey key) {
+        PendingRelease p = pending.get(key);
+        if (p != null) {
+            p.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PendingRelease p : List.copyOf(pending.values())) {
+            p.run();
+        }
+        freezer.close();
+        worker.shutdown();
+    }
+
+    record ConnectionKey(InetSocketAddress local, InetSocketAddress remote) {
+    }
+
+    private final class PendingRelease {
+        private final ConnectionKey key;
+        private final SocketChannel channel;
+        private final AtomicBoolean done = new AtomicBoolean();
+        volatile ScheduledFuture<?> future;
+
+        PendingRelease(ConnectionKey key, SocketChannel channel) {
+            this.key = key;
+            this.channel = channel;
+        }
+
+        void run() {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+            pending.remove(key, this);
+            try {
+                channel.close(); // in repair mode: neither FIN nor RST
+            } catch (IOException e) {
+                LOG.warn("closing released socket {} -> {} failed: {}", key.remote(), key.local(), e.toString());
+            }
+            try {
+                freezer.forget(key.local(), key.remote());
+            } catch (IOException e) {
+                LOG.warn("forgetting frozen {} -> {} failed: {}", key.remote(), key.local(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * The migrator's one thread: delayed releases and nftables updates. Started by the
+     * constructor, so it inherits the constructor's network namespace.
+     */
+    static final class Worker {
+        final ScheduledThreadPoolExecutor executor;
+        private volatile Thread thread;
+
+        Worker() {
+            executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "vanycast-tcp-migrator");
+                t.setDaemon(true);
+                thread = t;
+                return t;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            executor.prestartAllCoreThreads();
+        }
+
+        <T> T call(Callable<T> task) throws IOException {
+            if (Thread.currentThread() == thread) {
+                try {
+                    return task.call();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
+            try {
+                return executor.submit(task).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(c);
+            }
+        }
+
+        void shutdown() {
+            executor.shutdownNow();
+        }
+    }
+}
