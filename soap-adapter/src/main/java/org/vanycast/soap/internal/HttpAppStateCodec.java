@@ -1,0 +1,145 @@
+package org.vanycast.soap.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.soap.api.HandoffSettings;
+import org.vanycast.soap.api.ResumableResponse;
+import org.vanycast.soap.internal.state.HttpAppState;
+import org.vanycast.soap.internal.state.HttpStateFormat;
+
+/**
+ * {@link AppStateCodec} for HTTP/1.1 connections served by a Vanycast connector (SOAP over
+ * HTTP included): the donor holds the connection at a point where it can move and describes
+ * it; the acceptor continues the response in progress, if any, and gives the connection to
+ * its own HTTP server for the next request.
+ */
+public final class HttpAppStateCodec implements AppStateCodec {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpAppStateCodec.class);
+
+    private final DefaultSoapHandoff handoff;
+
+    HttpAppStateCodec(DefaultSoapHandoff handoff) {
+        this.handoff = handoff;
+    }
+
+    @Override
+    public boolean handles(int localPort) {
+        return handoff.settings().handlesPort(localPort);
+    }
+
+    @Override
+    public Optional<byte[]> capture(SocketChannel connection, Duration timeout) throws IOException {
+        HandoffSettings s = handoff.settings();
+        TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
+        if (c == null) {
+            LOG.debug("{}: not a connection of a Vanycast HTTP connector", connection);
+            return Optional.empty();
+        }
+        Duration bound = timeout.compareTo(s.captureTimeout()) < 0 ? timeout : s.captureTimeout();
+        return c.capture(bound.toNanos(), s.midResponse(), handoff::resolve).map(HttpStateFormat::encode);
+    }
+
+    @Override
+    public void resumeLocally(SocketChannel connection, byte[] state) throws IOException {
+        TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
+        if (c == null) {
+            throw new IOException("no held connection " + ConnectionKey.of(connection) + " to resume");
+        }
+        c.rollback();
+    }
+
+    @Override
+    public void released(SocketChannel connection) throws IOException {
+        TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
+        if (c != null) {
+            c.released();
+        }
+    }
+
+    @Override
+    public void validate(byte[] state) throws MalformedStateException {
+        check(HttpStateFormat.decode(state));
+    }
+
+    private HttpAppState check(HttpAppState s) throws MalformedStateException {
+        if (s.kind() != HttpAppState.Kind.IDLE && handoff.resumable(s.resumable()) == null) {
+            throw new MalformedStateException("no resumable response '" + s.resumable() + "' on this node", 0);
+        }
+        return s;
+    }
+
+    @Override
+    public void restore(SocketChannel connection, byte[] state) throws IOException {
+        restoreAsync(connection, state);
+    }
+
+    /**
+     * Restores and returns once the connection is taken over; the returned future completes
+     * when a response in progress has been continued to its end and the connection handed to
+     * the HTTP server (or closed, when the response closes it).
+     */
+    public CompletableFuture<Void> restoreAsync(SocketChannel connection, byte[] state) throws IOException {
+        HttpAppState s = check(HttpStateFormat.decode(state));
+        InetSocketAddress local = (InetSocketAddress) connection.getLocalAddress();
+        AdoptionTarget target = handoff.targetFor(local);
+        if (target == null) {
+            throw new IOException("no Vanycast HTTP connector serves " + local + " on this node");
+        }
+        switch (s.kind()) {
+            case IDLE -> {
+                target.adopt(connection, s.pendingInput());
+                return CompletableFuture.completedFuture(null);
+            }
+            case REPLAY -> {
+                byte[] req = s.request().toHttp11();
+                byte[] pending = s.pendingInput();
+                byte[] all = new byte[req.length + pending.length];
+                System.arraycopy(req, 0, all, 0, req.length);
+                System.arraycopy(pending, 0, all, req.length, pending.length);
+                target.adopt(connection, all);
+                return CompletableFuture.completedFuture(null);
+            }
+            case CONTINUE -> {
+                ResumableResponse r = handoff.resumable(s.resumable());
+                // Opened here so that a missing document fails the restore (and rolls the handoff back).
+                InputStream rest = r.openBody(s.request(), s.progress().bodySent());
+                return CompletableFuture.runAsync(() -> continueResponse(connection, s, rest, target),
+                        handoff.continuations());
+            }
+            default -> throw new IllegalStateException(s.kind().toString());
+        }
+    }
+
+    private void continueResponse(SocketChannel connection, HttpAppState s, InputStream rest, AdoptionTarget target) {
+        try (rest) {
+            connection.configureBlocking(true);
+            long n = new ResponseContinuation(s.progress(), handoff.settings().continuationChunk())
+                    .writeTo(rest, connection);
+            LOG.debug("{}: continued {} from body byte {} with {} more", connection, s.request(),
+                    s.progress().bodySent(), n);
+            if (s.progress().closeAfter()) {
+                connection.close();
+            } else {
+                target.adopt(connection, s.pendingInput());
+            }
+        } catch (IOException | RuntimeException e) {
+            // Past this point the client has part of a response: all that is left is to end the connection.
+            LOG.warn("{}: could not continue {}: {}", connection, s.request(), e.toString());
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+}

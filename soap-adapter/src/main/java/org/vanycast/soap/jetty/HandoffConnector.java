@@ -1,0 +1,120 @@
+package org.vanycast.soap.jetty;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.io.ChannelEndPoint;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.soap.api.SoapHandoff;
+import org.vanycast.soap.internal.AdoptionTarget;
+import org.vanycast.soap.internal.DefaultSoapHandoff;
+
+/**
+ * A plain HTTP/1.1 {@link ServerConnector} on the logical address that Vanycast controls: it
+ * reports every connection to the node's {@link SoapHandoff}, lets a handoff hold a connection
+ * at a point where it can move, and takes in connections re-created from another node
+ * ({@link #adopt}) so that the same servlets and CXF endpoints serve them as any other.
+ */
+public class HandoffConnector extends ServerConnector implements AdoptionTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(HandoffConnector.class);
+
+    private final DefaultSoapHandoff handoff;
+    private final Map<SocketChannel, ByteBuffer> adoptedPrefixes = new ConcurrentHashMap<>();
+    private final Map<SocketChannel, HandoffEndPoint> open = new ConcurrentHashMap<>();
+
+    public HandoffConnector(Server server, SoapHandoff handoff, ConnectionFactory... factories) {
+        super(server, factories.length == 0 ? new ConnectionFactory[] {new HttpConnectionFactory()} : factories);
+        this.handoff = (DefaultSoapHandoff) handoff;
+        addBean(new RequestRecorder(handoff::settings));
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        handoff.addAdoptionTarget(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        handoff.removeAdoptionTarget(this);
+        super.doStop();
+    }
+
+    @Override
+    protected ChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key)
+            throws IOException {
+        HandoffEndPoint endPoint = new HandoffEndPoint(channel, selector, key, getScheduler(), getExecutor(),
+                adoptedPrefixes.remove(channel), handoff.settings().maxResponseHead());
+        endPoint.setIdleTimeout(getIdleTimeout());
+        return endPoint;
+    }
+
+    @Override
+    protected void onEndPointOpened(EndPoint endpoint) {
+        super.onEndPointOpened(endpoint);
+        if (endpoint instanceof HandoffEndPoint e) {
+            open.put(e.getChannel(), e);
+            handoff.registry().put(e.tracked());
+        }
+    }
+
+    @Override
+    protected void onEndPointClosed(EndPoint endpoint) {
+        if (endpoint instanceof HandoffEndPoint e) {
+            open.remove(e.getChannel());
+            handoff.registry().remove(e.tracked());
+        }
+        super.onEndPointClosed(endpoint);
+    }
+
+    /** Whether this connector listens on {@code local} (same port; the address if bound to one). */
+    @Override
+    public boolean serves(InetSocketAddress local) {
+        if (getLocalPort() != local.getPort()) {
+            return false;
+        }
+        String host = getHost();
+        if (host == null || host.isEmpty()) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.getByName(host.replace("[", "").replace("]", "")).equals(local.getAddress())
+                    || java.net.InetAddress.getByName(host.replace("[", "").replace("]", "")).isAnyLocalAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Serves a connection that was accepted elsewhere (re-created from another node). The
+     * server first reads {@code alreadyRead}, the bytes of the next request the donor had read.
+     */
+    @Override
+    public void adopt(SocketChannel channel, byte[] alreadyRead) throws IOException {
+        channel.configureBlocking(false);
+        channel.socket().setTcpNoDelay(getAcceptedTcpNoDelay());
+        if (alreadyRead.length > 0) {
+            adoptedPrefixes.put(channel, ByteBuffer.wrap(alreadyRead));
+        }
+        LOG.debug("adopting {} with {} bytes already read", channel, alreadyRead.length);
+        getSelectorManager().accept(channel);
+    }
+
+    /** The client connections this connector serves now, for a coordinator choosing what to move. */
+    public List<SocketChannel> openConnections() {
+        return new ArrayList<>(open.keySet());
+    }
+}

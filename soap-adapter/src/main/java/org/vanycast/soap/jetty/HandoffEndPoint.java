@@ -1,0 +1,121 @@
+package org.vanycast.soap.jetty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.soap.internal.ConnectionKey;
+import org.vanycast.soap.internal.ServerSide;
+import org.vanycast.soap.internal.TrackedConnection;
+
+/**
+ * A Jetty endpoint whose reads and writes pass through its {@link TrackedConnection}: writes
+ * are seen by the wire tracker after the socket took them and can be held; reads can be held
+ * at request boundaries; an adopted connection first serves the bytes the donor had read.
+ */
+final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide {
+    private static final Logger LOG = LoggerFactory.getLogger(HandoffEndPoint.class);
+
+    private final TrackedConnection tracked;
+    private final Executor executor;
+    private ByteBuffer prefix;
+
+    HandoffEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+            Executor executor, ByteBuffer prefix, int maxResponseHead) throws IOException {
+        super(channel, selector, key, scheduler);
+        this.tracked = new TrackedConnection(ConnectionKey.of(channel), this, maxResponseHead);
+        this.executor = executor;
+        this.prefix = prefix != null && prefix.hasRemaining() ? prefix : null;
+    }
+
+    TrackedConnection tracked() {
+        return tracked;
+    }
+
+    @Override
+    public int fill(ByteBuffer buffer) throws IOException {
+        if (!tracked.mayRead()) {
+            return 0;
+        }
+        synchronized (this) {
+            if (prefix != null) {
+                int pos = BufferUtil.flipToFill(buffer);
+                int n = Math.min(prefix.remaining(), buffer.remaining());
+                ByteBuffer slice = prefix.duplicate();
+                slice.limit(slice.position() + n);
+                buffer.put(slice);
+                prefix.position(prefix.position() + n);
+                BufferUtil.flipToFlush(buffer, pos);
+                if (!prefix.hasRemaining()) {
+                    prefix = null;
+                }
+                return n;
+            }
+        }
+        return super.fill(buffer);
+    }
+
+    @Override
+    protected void needsFillInterest() {
+        synchronized (this) {
+            if (prefix != null) {
+                // The donor's bytes are already here: no reason to wait for the socket.
+                executor.execute(() -> getFillInterest().fillable());
+                return;
+            }
+        }
+        if (tracked.deferReadInterest()) {
+            return;
+        }
+        super.needsFillInterest();
+    }
+
+    @Override
+    public boolean flush(ByteBuffer... buffers) throws IOException {
+        tracked.beforeWrite();
+        ByteBuffer[] before = new ByteBuffer[buffers.length];
+        for (int i = 0; i < buffers.length; i++) {
+            before[i] = buffers[i].duplicate();
+        }
+        try {
+            return super.flush(buffers);
+        } finally {
+            tracked.afterWrite(before, buffers);
+        }
+    }
+
+    @Override
+    public int inputBuffered() {
+        if (getConnection() instanceof HttpConnection h) {
+            ByteBuffer b = h.getRequestBuffer();
+            return b == null ? 0 : b.remaining();
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean parserAtStart() {
+        return !(getConnection() instanceof HttpConnection h) || h.getParser().isStart();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (getFillInterest().isInterested()) {
+            super.needsFillInterest();
+        }
+    }
+
+    @Override
+    public void abandon() {
+        LOG.debug("{}: handed off, closing the local endpoint", tracked.key());
+        close();
+    }
+}
