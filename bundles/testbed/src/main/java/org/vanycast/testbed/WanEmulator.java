@@ -1,0 +1,229 @@
+package org.vanycast.testbed;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.mipv6.internal.kernel.NetNs;
+import org.vanycast.mipv6.internal.kernel.NfQueue;
+
+/**
+ * Wide-area emulation in the router namespace without netem (not in this kernel).
+ *
+ * <p>Latency: forwarded packets between links whose configured delay is non-zero are queued
+ * to user space (ip6tables-legacy NFQUEUE in mangle FORWARD, one rule per delayed link
+ * pair); the verdict is held and given when the packet is due. Per pair the delay is
+ * constant, so order is kept. Packets between undelayed links never leave the kernel.
+ * Bandwidth: {@code tbf} on both ends of a link (router side and host side egress).
+ *
+ * <p>Reconfigurable while running ({@link #reconfigure}); held packets keep their due time.
+ */
+public final class WanEmulator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WanEmulator.class);
+    private static final String CHAIN = "VCT_WAN";
+    private static final Pattern LINK_LINE = Pattern.compile("^(\\d+): (r-[a-z0-9]+)[@:]");
+
+    private final Topology topo;
+    private final int queueNumber;
+    private final AtomicReference<TestbedConfig> config;
+    private final Map<Integer, String> linkByIfindex = new HashMap<>();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong delayed = new AtomicLong();
+    private volatile boolean running = true;
+    private Thread worker;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private WanEmulator(Topology topo, TestbedConfig config, int queueNumber) {
+        this.topo = topo;
+        this.config = new AtomicReference<>(config);
+        this.queueNumber = queueNumber;
+    }
+
+    /** Starts the emulator for testbed {@code config} (in the router namespace). */
+    public static WanEmulator start(TestbedConfig config, int queueNumber) throws IOException {
+        Topology topo = new Topology(config.id());
+        WanEmulator w = new WanEmulator(topo, config, queueNumber);
+        String router = topo.ns("router");
+        for (String line : Sh.run("ip", "-n", router, "-o", "link", "show").split("\n")) {
+            Matcher m = LINK_LINE.matcher(line.strip());
+            if (m.find()) {
+                w.linkByIfindex.put(Integer.parseInt(m.group(1)), m.group(2).substring(2));
+            }
+        }
+        Sh.inNs(router, "ip6tables-legacy", "-t", "mangle", "-N", CHAIN);
+        Sh.inNs(router, "ip6tables-legacy", "-t", "mangle", "-A", "FORWARD", "-j", CHAIN);
+        CountDownLatch ready = new CountDownLatch(1);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        w.worker = NetNs.start(router, "wan-emulator-" + config.id(), () -> w.loop(ready, failure), e -> {
+            failure.set(e);
+            ready.countDown();
+        });
+        try {
+            if (!ready.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("WAN emulator did not start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        if (failure.get() != null) {
+            throw new IOException("WAN emulator: " + failure.get().getMessage(), failure.get());
+        }
+        w.apply(config);
+        return w;
+    }
+
+    public TestbedConfig config() {
+        return config.get();
+    }
+
+    /** Applies new latencies and bandwidths; packets already held keep their release time. */
+    public synchronized void reconfigure(TestbedConfig next) throws IOException {
+        if (!next.id().equals(topo.id()) || next.nodes() != config.get().nodes()) {
+            throw new IllegalArgumentException("reconfigure may only change latency and bandwidth");
+        }
+        apply(next);
+    }
+
+    private void apply(TestbedConfig next) throws IOException {
+        config.set(next);
+        String router = topo.ns("router");
+        Sh.inNs(router, "ip6tables-legacy", "-t", "mangle", "-F", CHAIN);
+        List<String> links = next.links();
+        for (String in : links) {
+            for (String out : links) {
+                if (!in.equals(out) && next.delayMs(in, out) > 0) {
+                    Sh.inNs(router, "ip6tables-legacy", "-t", "mangle", "-A", CHAIN, "-i", Topology.routerIf(in),
+                            "-o", Topology.routerIf(out), "-j", "NFQUEUE", "--queue-num", Integer.toString(queueNumber),
+                            "--queue-bypass");
+                }
+            }
+        }
+        for (String link : links) {
+            int kbit = next.bandwidthKbit().getOrDefault(link, 0);
+            shape(router, Topology.routerIf(link), kbit);
+            shape(topo.ns(link), "eth0", kbit);
+        }
+    }
+
+    private static void shape(String ns, String dev, int kbit) throws IOException {
+        if (kbit <= 0) {
+            Sh.tryRun(List.of("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root"));
+            return;
+        }
+        // Bucket: at least one full-size frame, else about 5 ms worth of the rate.
+        int burstBytes = Math.max(3200, kbit * 1000 / 8 / 200);
+        Sh.inNs(ns, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", kbit + "kbit",
+                "burst", Integer.toString(burstBytes), "latency", "200ms");
+    }
+
+    private record Held(long dueNanos, long seq, int id) {
+    }
+
+    private void loop(CountDownLatch ready, AtomicReference<Exception> failure) {
+        NfQueue q;
+        try {
+            q = NfQueue.open(queueNumber, 64, 20_000);
+        } catch (IOException e) {
+            failure.set(e);
+            ready.countDown();
+            return;
+        }
+        ready.countDown();
+        PriorityQueue<Held> held = new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos
+                ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.seq, b.seq));
+        long seq = 0;
+        try (q) {
+            while (running) {
+                long now = System.nanoTime();
+                // Release everything due (within 20 µs: waking up costs more than that).
+                while (!held.isEmpty() && held.peek().dueNanos <= now + 20_000) {
+                    q.accept(held.poll().id);
+                    forwarded.incrementAndGet();
+                }
+                int timeout;
+                if (held.isEmpty()) {
+                    timeout = 100;
+                } else {
+                    long waitNs = held.peek().dueNanos - now;
+                    timeout = (int) Math.min(100, Math.max(0, waitNs / 1_000_000 - 1));
+                }
+                List<NfQueue.QueuedPacket> got = q.poll(timeout);
+                long arrived = System.nanoTime();
+                TestbedConfig cfg = config.get();
+                for (NfQueue.QueuedPacket p : got) {
+                    String in = linkByIfindex.get(p.inIfindex());
+                    String out = linkByIfindex.get(p.outIfindex());
+                    double ms = in == null || out == null ? 0 : cfg.delayMs(in, out);
+                    if (ms <= 0) {
+                        q.accept(p.id());
+                        forwarded.incrementAndGet();
+                    } else {
+                        held.add(new Held(arrived + (long) (ms * 1_000_000), seq++, p.id()));
+                        delayed.incrementAndGet();
+                    }
+                }
+                if (got.isEmpty() && !held.isEmpty() && timeout == 0) {
+                    long waitNs = held.peek().dueNanos - System.nanoTime();
+                    if (waitNs > 60_000) {
+                        LockSupport.parkNanos(Math.min(waitNs - 40_000, 500_000));
+                    }
+                }
+            }
+            // Never strand packets: let everything still held go.
+            while (!held.isEmpty()) {
+                q.accept(held.poll().id);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("WAN emulator stopped: {}", e.toString());
+            failure.set(e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Packets that were held for latency so far. */
+    public long delayedPackets() {
+        return delayed.get();
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("queue", queueNumber);
+        m.put("delayedPackets", delayed.get());
+        m.put("running", running && worker.isAlive());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String router = topo.ns("router");
+        if (NetNs.exists(router)) {
+            try {
+                Sh.tryRun(List.of("ip", "netns", "exec", router, "ip6tables-legacy", "-t", "mangle", "-D", "FORWARD", "-j", CHAIN));
+                Sh.tryRun(List.of("ip", "netns", "exec", router, "ip6tables-legacy", "-t", "mangle", "-F", CHAIN));
+                Sh.tryRun(List.of("ip", "netns", "exec", router, "ip6tables-legacy", "-t", "mangle", "-X", CHAIN));
+            } catch (IOException e) {
+                LOG.debug("removing WAN rules: {}", e.getMessage());
+            }
+        }
+    }
+
+}
