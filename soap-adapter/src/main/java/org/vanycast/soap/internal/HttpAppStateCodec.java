@@ -121,7 +121,9 @@ public final class HttpAppStateCodec implements AppStateCodec {
 
     private void continueResponse(SocketChannel connection, HttpAppState s, InputStream rest, AdoptionTarget target) {
         try (rest) {
-            connection.configureBlocking(true);
+            if (!connection.isRegistered()) {
+                connection.configureBlocking(true);
+            }
             long n = new ResponseContinuation(s.progress(), handoff.settings().continuationChunk())
                     .writeTo(rest, connection);
             LOG.debug("{}: continued {} from body byte {} with {} more", connection, s.request(),

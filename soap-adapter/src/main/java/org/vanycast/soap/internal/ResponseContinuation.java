@@ -3,6 +3,9 @@ package org.vanycast.soap.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.vanycast.soap.internal.state.Framing;
@@ -114,7 +117,18 @@ public final class ResponseContinuation {
     private static void write(WritableByteChannel out, byte[] b, int off, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(b, off, len);
         while (bb.hasRemaining()) {
-            out.write(bb);
+            if (out.write(bb) == 0 && out instanceof SelectableChannel sc && !sc.isBlocking()) {
+                awaitWritable(sc);
+            }
+        }
+    }
+
+    /** A non-blocking channel (one a server selector still knows) is waited on with a selector of its own. */
+    private static void awaitWritable(SelectableChannel channel) throws IOException {
+        try (Selector selector = Selector.open()) {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+            selector.select(1000);
+            key.cancel();
         }
     }
 

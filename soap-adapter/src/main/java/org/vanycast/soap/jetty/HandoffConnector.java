@@ -3,7 +3,9 @@ package org.vanycast.soap.jetty;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +36,39 @@ public class HandoffConnector extends ServerConnector implements AdoptionTarget 
     private final DefaultSoapHandoff handoff;
     private final Map<SocketChannel, ByteBuffer> adoptedPrefixes = new ConcurrentHashMap<>();
     private final Map<SocketChannel, HandoffEndPoint> open = new ConcurrentHashMap<>();
+    private volatile boolean reusePort;
 
     public HandoffConnector(Server server, SoapHandoff handoff, ConnectionFactory... factories) {
         super(server, factories.length == 0 ? new ConnectionFactory[] {new HttpConnectionFactory()} : factories);
         this.handoff = (DefaultSoapHandoff) handoff;
         addBean(new RequestRecorder(handoff::settings));
+    }
+
+    /**
+     * Lets several connectors listen on the same address and port (SO_REUSEPORT), e.g. the
+     * connector of an updated bundle next to the old one, or two nodes in one test JVM.
+     */
+    public void setReusePort(boolean reusePort) {
+        this.reusePort = reusePort;
+    }
+
+    @Override
+    protected ServerSocketChannel openAcceptChannel() throws IOException {
+        if (!reusePort) {
+            return super.openAcceptChannel();
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, getReuseAddress());
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            String host = getHost();
+            channel.bind(host == null ? new InetSocketAddress(getPort()) : new InetSocketAddress(host, getPort()),
+                    getAcceptQueueSize());
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     @Override
