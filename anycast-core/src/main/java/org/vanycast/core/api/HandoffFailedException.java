@@ -15,7 +15,7 @@ public class HandoffFailedException extends IOException {
     /** Where the handoff stopped. */
     public enum Reason {
         NO_ACCEPTOR, NOT_AVAILABLE, PREPARE_FAILED, APP_STATE_UNAVAILABLE, DRAIN_FAILED,
-        FREEZE_FAILED, SEND_FAILED, ACCEPTOR_ABORTED, DONE_TIMEOUT, CHANNEL_CLOSED, CANCELLED
+        FREEZE_FAILED, SEND_FAILED, ACCEPTOR_ABORTED, DONE_TIMEOUT, CHANNEL_CLOSED, CLIENT_HAS_OTHER_CONNECTIONS, CANCELLED
     }
 
     private final Reason reason;

@@ -1,0 +1,49 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The client connections this node serves on the logical address, by client end. */
+final class ConnectionRegistry {
+    private final Map<InetSocketAddress, SocketChannel> byClient = new ConcurrentHashMap<>();
+
+    void track(SocketChannel ch) {
+        remote(ch).ifPresent(r -> byClient.put(r, ch));
+    }
+
+    void untrack(SocketChannel ch) {
+        byClient.values().remove(ch);
+    }
+
+    Optional<SocketChannel> find(InetSocketAddress client) {
+        return Optional.ofNullable(byClient.get(client));
+    }
+
+    /** Other connections of the same client host, besides {@code except}. */
+    long othersOf(InetAddress client, SocketChannel except) {
+        return byClient.entrySet().stream()
+                .filter(e -> e.getKey().getAddress().equals(client) && e.getValue() != except).count();
+    }
+
+    List<SocketChannel> all() {
+        return List.copyOf(byClient.values());
+    }
+
+    int size() {
+        return byClient.size();
+    }
+
+    static Optional<InetSocketAddress> remote(SocketChannel ch) {
+        try {
+            return Optional.ofNullable((InetSocketAddress) ch.getRemoteAddress());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.api.AnycastGroup;
+import org.vanycast.core.api.HandoffEvent;
+import org.vanycast.core.api.HandoffFailedException;
+import org.vanycast.core.api.HandoffFailedException.Reason;
+import org.vanycast.core.api.HandoffListener;
+import org.vanycast.core.api.HandoffRole;
+import org.vanycast.core.api.ReceivedClient;
+import org.vanycast.core.internal.channel.NodeTransport;
+import org.vanycast.core.internal.wire.Abort;
+import org.vanycast.core.internal.wire.Done;
+import org.vanycast.core.internal.wire.Init;
+import org.vanycast.core.internal.wire.NodeMessage;
+import org.vanycast.core.internal.wire.Prepare;
+import org.vanycast.core.spi.AcceptorPolicy;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.core.spi.NetworkRedirector;
+
+/**
+ * Runs the handoffs of one node, as donor and as acceptor. Plain Java: the transport, the
+ * driver services, the clock and the executor are passed in, so tests drive it with
+ * in-memory parts and failure injection.
+ */
+public final class HandoffCoordinator implements NodeTransport.Inbound {
+    private static final Logger LOG = LoggerFactory.getLogger(HandoffCoordinator.class);
+
+    final String self;
+    final AnycastGroup group;
+    final NodeTransport transport;
+    final Drivers drivers;
+    final HandoffConfig config;
+    final HandoffClock clock;
+    final SequenceTable sequences = new SequenceTable();
+    final ConnectionRegistry connections = new ConnectionRegistry();
+    final Map<Long, DonorHandoff> awaiting = new ConcurrentHashMap<>();
+    final BlockingQueue<ReceivedClient> received = new LinkedBlockingQueue<>();
+    private final Executor executor;
+    private final AcceptorSide acceptor;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong droppedMessages = new AtomicLong();
+
+    public HandoffCoordinator(String self, AnycastGroup group, NodeTransport transport, Drivers drivers,
+            HandoffConfig config, HandoffClock clock, Executor executor) {
+        this.self = self;
+        this.group = group;
+        this.transport = transport;
+        this.drivers = drivers;
+        this.config = config;
+        this.clock = clock;
+        this.executor = executor;
+        this.acceptor = new AcceptorSide(this);
+    }
+
+    /** {@code client_handoff}: see {@link org.vanycast.core.api.AnycastNode#clientHandoff}. */
+    public CompletableFuture<HandoffEvent> clientHandoff(SocketChannel connection, String acceptorNode, byte[] appState) {
+        CompletableFuture<HandoffEvent> result = new CompletableFuture<>();
+        Optional<InetSocketAddress> client = ConnectionRegistry.remote(connection);
+        if (client.isEmpty()) {
+            result.completeExceptionally(new HandoffFailedException(Reason.CHANNEL_CLOSED, "connection is not connected",
+                    null, null, null));
+            return result;
+        }
+        if (acceptorNode.equals(self)) {
+            result.completeExceptionally(new HandoffFailedException(Reason.NO_ACCEPTOR, "cannot hand a client to itself",
+                    connection, null, null));
+            return result;
+        }
+        connections.track(connection);
+        long others = connections.othersOf(client.get().getAddress(), connection);
+        if (others > 0 && drivers.redirector().map(NetworkRedirector::movesWholeClient).orElse(true)) {
+            result.completeExceptionally(new HandoffFailedException(Reason.CLIENT_HAS_OTHER_CONNECTIONS, client.get().getAddress()
+                    .getHostAddress() + " has " + others + " other connection(s) here and a binding would move them all",
+                    connection, null, null));
+            return result;
+        }
+        DonorHandoff h = new DonorHandoff(this, random.nextLong(), connection, client.get(), acceptorNode, appState);
+        executor.execute(() -> {
+            try {
+                HandoffEvent e = h.run();
+                finished(e);
+                result.complete(e);
+            } catch (HandoffFailedException e) {
+                e.event().ifPresent(this::finished);
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                LOG.error("handoff {} failed unexpectedly", Long.toUnsignedString(h.id(), 16), e);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Operator handoff of a tracked connection: the {@link AppStateCodec} of its port captures
+     * the application state, the policy picks the acceptor when none is given, and on
+     * rollback the codec resumes serving locally.
+     */
+    public CompletableFuture<HandoffEvent> handoff(InetSocketAddress client, Optional<String> acceptorNode) {
+        Optional<SocketChannel> ch = connections.find(client);
+        if (ch.isEmpty()) {
+            return CompletableFuture.failedFuture(new HandoffFailedException(Reason.CHANNEL_CLOSED,
+                    "no tracked connection from " + client, null, null, null));
+        }
+        Optional<String> target = acceptorNode.or(() -> chooseAcceptor(client));
+        if (target.isEmpty()) {
+            return CompletableFuture.failedFuture(new HandoffFailedException(Reason.NO_ACCEPTOR,
+                    "no member can accept " + client, ch.get(), null, null));
+        }
+        SocketChannel connection = ch.get();
+        return CompletableFuture.supplyAsync(() -> captureState(connection), executor)
+                .thenCompose(state -> state.isEmpty()
+                        ? CompletableFuture.failedFuture(new HandoffFailedException(Reason.APP_STATE_UNAVAILABLE,
+                                "the service cannot hand off " + client + " now", connection, null, null))
+                        : clientHandoff(connection, target.get(), state.get().state())
+                                .whenComplete((ok, x) -> resumeOnFailure(x, state.get())));
+    }
+
+    private record Captured(AppStateCodec codec, byte[] state) {
+    }
+
+    private Optional<Captured> captureState(SocketChannel connection) {
+        try {
+            int port = ((InetSocketAddress) connection.getLocalAddress()).getPort();
+            Optional<AppStateCodec> codec = drivers.codecFor(port);
+            if (codec.isEmpty()) {
+                return Optional.empty();
+            }
+            return codec.get().capture(connection, config.captureTimeout()).map(s -> new Captured(codec.get(), s));
+        } catch (IOException e) {
+            LOG.debug("capturing application state failed: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private void resumeOnFailure(Throwable x, Captured captured) {
+        Throwable cause = x instanceof java.util.concurrent.CompletionException ? x.getCause() : x;
+        if (cause instanceof HandoffFailedException f && f.connection().isPresent()) {
+            try {
+                captured.codec().resumeLocally(f.connection().get(), captured.state());
+            } catch (IOException e) {
+                LOG.warn("the service could not resume a rolled-back connection: {}", e.toString());
+            }
+        }
+    }
+
+    Optional<String> chooseAcceptor(InetSocketAddress client) {
+        List<AcceptorPolicy.Candidate> candidates = drivers.candidates(client).stream()
+                .filter(c -> !c.nodeName().equals(self)).toList();
+        return drivers.policy().flatMap(p -> p.choose(client, candidates)).map(AcceptorPolicy.Candidate::nodeName);
+    }
+
+    /** {@code client_receive}. */
+    public Optional<ReceivedClient> clientReceive(Duration timeout) throws InterruptedException {
+        return Optional.ofNullable(received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** {@code client_close}: closes, and releases the binding when the client has nothing else here. */
+    public void clientClose(SocketChannel connection) throws IOException {
+        Optional<InetSocketAddress> client = ConnectionRegistry.remote(connection);
+        connections.untrack(connection);
+        connection.close();
+        if (client.isPresent() && connections.othersOf(client.get().getAddress(), connection) == 0) {
+            Optional<NetworkRedirector> r = drivers.redirector();
+            if (r.isPresent()) {
+                r.get().release(group.logicalAddress(), client.get().getAddress());
+            }
+        }
+    }
+
+    public void track(SocketChannel connection) {
+        connections.track(connection);
+    }
+
+    public List<SocketChannel> trackedConnections() {
+        return connections.all();
+    }
+
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    public int pendingPreparations() {
+        return acceptor.pendingCount();
+    }
+
+    /** Periodic housekeeping: expires Prepares whose Init never came. */
+    public void tick() {
+        acceptor.expire(clock.nanoTime());
+    }
+
+    @Override
+    public void onMessage(String peer, NodeMessage m) {
+        if (m instanceof Prepare p) {
+            executor.execute(() -> acceptor.onPrepare(peer, p));
+        } else if (m instanceof Init i) {
+            executor.execute(() -> acceptor.onInit(peer, i));
+        } else if (m instanceof Done || m instanceof Abort) {
+            DonorHandoff h = awaiting.get(m.handoffId());
+            if (h != null && h.acceptorIs(peer) && h.answer(m)) {
+                return;
+            }
+            if (!(m instanceof Abort a && acceptor.onAbort(peer, a))) {
+                dropped(m.type() + " for no handoff awaiting one", peer);
+            }
+        }
+    }
+
+    void dropped(String why, String peer) {
+        droppedMessages.incrementAndGet();
+        LOG.debug("dropped message from {}: {}", peer, why);
+    }
+
+    byte[] nonce() {
+        byte[] n = new byte[Init.NONCE_BYTES];
+        random.nextBytes(n);
+        return n;
+    }
+
+    void finished(HandoffEvent e) {
+        if (e.role() == HandoffRole.DONOR) {
+            LOG.info("{}", e.toLogLine());
+        } else {
+            LOG.debug("{}", e.toLogLine());
+        }
+        for (HandoffListener l : drivers.listeners()) {
+            try {
+                l.onHandoff(e);
+            } catch (RuntimeException x) {
+                LOG.warn("handoff listener {} failed", l, x);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.vanycast.core.internal.handoff;
+
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.core.spi.MalformedStateException;
+
+/** A service's state codec: its state is {@link #STATE}; anything else is corrupt. */
+final class FakeCodec implements AppStateCodec {
+    static final byte[] STATE = "http:GET /file;sent=500000".getBytes();
+
+    private final int port;
+    volatile boolean allPorts;
+    final List<byte[]> restored = new CopyOnWriteArrayList<>();
+    final AtomicInteger resumed = new AtomicInteger();
+
+    FakeCodec(int port) {
+        this.port = port;
+    }
+
+    @Override
+    public boolean handles(int localPort) {
+        return allPorts || localPort == port;
+    }
+
+    @Override
+    public Optional<byte[]> capture(SocketChannel connection, Duration timeout) {
+        return Optional.of(STATE.clone());
+    }
+
+    @Override
+    public void resumeLocally(SocketChannel connection, byte[] state) {
+        resumed.incrementAndGet();
+    }
+
+    @Override
+    public void restore(SocketChannel connection, byte[] state) {
+        restored.add(state);
+    }
+
+    @Override
+    public void validate(byte[] state) throws MalformedStateException {
+        if (!Arrays.equals(state, STATE)) {
+            throw new MalformedStateException("not a state of this service", 0);
+        }
+    }
+}

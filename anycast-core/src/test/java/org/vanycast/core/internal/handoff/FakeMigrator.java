@@ -1,0 +1,104 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.vanycast.core.spi.ConnectionMigrator;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.core.spi.SocketState;
+
+/**
+ * An in-memory migrator with failure injection. Its "socket state" is a tagged record the
+ * acceptor side checks, so corrupt state is detected the way a real migrator would.
+ */
+final class FakeMigrator implements ConnectionMigrator {
+    static final String TAG = "fake-socket-v1:";
+
+    volatile boolean failDrain;
+    volatile boolean failFreeze;
+    volatile boolean corruptExtract;
+    volatile boolean failActivate;
+    final AtomicInteger released = new AtomicInteger();
+    final AtomicInteger resumed = new AtomicInteger();
+    final AtomicInteger recreated = new AtomicInteger();
+    final AtomicInteger activated = new AtomicInteger();
+    final AtomicInteger closedSilently = new AtomicInteger();
+    private final Loopback loopback;
+
+    FakeMigrator(Loopback loopback) {
+        this.loopback = loopback;
+    }
+
+    @Override
+    public Optional<String> unavailabilityCause() {
+        return Optional.empty();
+    }
+
+    @Override
+    public long drain(SocketChannel connection, Duration timeout) throws IOException {
+        if (failDrain) {
+            throw new IOException("injected: drain failed");
+        }
+        return 0;
+    }
+
+    @Override
+    public FrozenConnection freeze(SocketChannel connection) throws IOException {
+        if (failFreeze) {
+            throw new IOException("injected: freeze failed");
+        }
+        return new FrozenConnection() {
+            @Override
+            public SocketState extract() throws IOException {
+                String body = corruptExtract ? "garbage" : TAG + connection.getRemoteAddress();
+                return new SocketState((InetSocketAddress) connection.getLocalAddress(),
+                        (InetSocketAddress) connection.getRemoteAddress(), body.getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public SocketChannel resume() {
+                resumed.incrementAndGet();
+                return connection;
+            }
+
+            @Override
+            public void release() throws IOException {
+                released.incrementAndGet();
+                connection.close();
+            }
+
+            @Override
+            public void close() throws IOException {
+                release();
+            }
+        };
+    }
+
+    @Override
+    public RecreatedConnection recreate(SocketState state) throws IOException {
+        String body = new String(state.encoded(), StandardCharsets.UTF_8);
+        if (!body.startsWith(TAG)) {
+            throw new MalformedStateException("bad tag", 0);
+        }
+        recreated.incrementAndGet();
+        return new RecreatedConnection() {
+            @Override
+            public SocketChannel activate() throws IOException {
+                if (failActivate) {
+                    throw new IOException("injected: activate failed");
+                }
+                activated.incrementAndGet();
+                return loopback.pair().server();
+            }
+
+            @Override
+            public void close() {
+                closedSilently.incrementAndGet();
+            }
+        };
+    }
+}

@@ -1,0 +1,68 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.vanycast.core.spi.NetworkRedirector;
+
+/** Redirects by updating {@link ClientBindings} as the node it runs on; failures injectable. */
+final class FakeRedirector implements NetworkRedirector {
+    final String node;
+    final ClientBindings bindings;
+    volatile boolean failPrepare;
+    volatile boolean failCommitBeforeBinding;
+    volatile boolean failCommitAfterBinding;
+    final AtomicInteger prepared = new AtomicInteger();
+    final AtomicInteger closedUnused = new AtomicInteger();
+    final AtomicInteger releases = new AtomicInteger();
+
+    FakeRedirector(String node, ClientBindings bindings) {
+        this.node = node;
+        this.bindings = bindings;
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException {
+        if (failPrepare) {
+            throw new IOException("injected: return routability failed");
+        }
+        prepared.incrementAndGet();
+        return new Preparation() {
+            boolean committed;
+
+            @Override
+            public int commit(int sequence, Duration timeout) throws IOException {
+                if (failCommitBeforeBinding) {
+                    throw new IOException("injected: no HoT within " + timeout.toMillis() + " ms");
+                }
+                committed = true;
+                if (!bindings.update(client, node, sequence)) {
+                    throw new IOException("binding refused: stale sequence " + sequence);
+                }
+                if (failCommitAfterBinding) {
+                    throw new IOException("injected: failed after the Binding Update went out");
+                }
+                return sequence;
+            }
+
+            @Override
+            public void close() {
+                if (!committed) {
+                    closedUnused.incrementAndGet();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void release(InetAddress logicalAddress, InetAddress client) {
+        releases.incrementAndGet();
+        bindings.remove(client);
+    }
+}

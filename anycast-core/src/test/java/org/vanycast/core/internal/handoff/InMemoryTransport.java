@@ -1,0 +1,48 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.vanycast.core.internal.channel.NodeTransport;
+import org.vanycast.core.internal.wire.NodeMessage;
+import org.vanycast.core.internal.wire.WireCodec;
+
+/**
+ * Delivers messages between coordinators in one JVM, through the real codec. A node can be
+ * "crashed" (everything to it is lost) or made to lose chosen messages.
+ */
+final class InMemoryTransport {
+    record Sent(String from, String to, NodeMessage message) {
+    }
+
+    private final Map<String, NodeTransport.Inbound> nodes = new ConcurrentHashMap<>();
+    final List<Sent> log = new CopyOnWriteArrayList<>();
+    volatile Predicate<Sent> lose = s -> false;
+
+    void register(String node, NodeTransport.Inbound inbound) {
+        nodes.put(node, inbound);
+    }
+
+    NodeTransport endpoint(String self) {
+        return (peer, message) -> {
+            Sent s = new Sent(self, peer, message);
+            NodeTransport.Inbound target = nodes.get(peer);
+            if (target == null) {
+                throw new IOException("no route to " + peer);
+            }
+            log.add(s);
+            if (lose.test(s)) {
+                return;
+            }
+            target.onMessage(self, WireCodec.decode(WireCodec.encode(message)));
+        };
+    }
+
+    /** Delivers a recorded message again, as a replaying peer would. */
+    void replay(Sent s) {
+        nodes.get(s.to()).onMessage(s.from(), s.message());
+    }
+}
