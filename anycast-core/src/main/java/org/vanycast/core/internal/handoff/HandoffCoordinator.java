@@ -209,7 +209,9 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     @Override
     public void onMessage(String peer, NodeMessage m) {
         if (m instanceof Prepare p) {
-            executor.execute(() -> acceptor.onPrepare(peer, p));
+            // inline, so a Prepare is recorded before the Init that follows it on the same link;
+            // NetworkRedirector.prepare does not block
+            acceptor.onPrepare(peer, p);
         } else if (m instanceof Init i) {
             executor.execute(() -> acceptor.onInit(peer, i));
         } else if (m instanceof Done || m instanceof Abort) {
