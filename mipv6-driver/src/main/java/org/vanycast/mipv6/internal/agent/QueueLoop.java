@@ -1,0 +1,88 @@
+package org.vanycast.mipv6.internal.agent;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.mipv6.internal.kernel.NetNs;
+import org.vanycast.mipv6.internal.kernel.NfQueue;
+
+/**
+ * A thread inside a namespace that takes packets from one NFQUEUE and asks a handler for
+ * the verdict. A handler that throws gets its packet dropped and counted; the loop goes on.
+ */
+final class QueueLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueLoop.class);
+
+    /** Decides about one queued packet; returns true to accept it, false to drop it. */
+    interface Handler {
+        boolean handle(byte[] packet, long nowNanos) throws Exception;
+    }
+
+    private final Thread thread;
+    private volatile boolean running = true;
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private QueueLoop(String ns, int queue, Handler handler, DropCounters counters) throws Exception {
+        CountDownLatch ready = new CountDownLatch(1);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        thread = NetNs.start(ns, "nfqueue-" + queue, () -> {
+            try (NfQueue q = NfQueue.open(queue, 0xffff, 1024)) {
+                ready.countDown();
+                while (running) {
+                    List<NfQueue.QueuedPacket> got = q.poll(100);
+                    for (NfQueue.QueuedPacket p : got) {
+                        boolean accept = false;
+                        try {
+                            accept = handler.handle(p.packet(), System.nanoTime());
+                        } catch (Exception | LinkageError e) {
+                            counters.count("handler-error");
+                            LOG.debug("queue {}: packet dropped: {}", queue, e.toString());
+                        }
+                        if (accept) {
+                            q.accept(p.id());
+                        } else {
+                            q.drop(p.id());
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                failure.set(e);
+                ready.countDown();
+                LOG.warn("queue {} loop ended: {}", queue, e.toString());
+            } finally {
+                done.countDown();
+            }
+        }, e -> {
+            failure.set(e);
+            ready.countDown();
+            done.countDown();
+        });
+        if (!ready.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("NFQUEUE " + queue + " did not open");
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    static QueueLoop start(String ns, int queue, Handler handler, DropCounters counters) throws Exception {
+        return new QueueLoop(ns, queue, handler, counters);
+    }
+
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            done.await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
