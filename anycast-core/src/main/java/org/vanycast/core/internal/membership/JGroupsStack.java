@@ -1,0 +1,69 @@
+package org.vanycast.core.internal.membership;
+
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.util.DefaultSocketFactory;
+
+/**
+ * Builds the JGroups protocol stack in code (no XML to find on a bundle class path): TCP
+ * with discovery from configured hosts, failure detection by closed socket (fast, for a
+ * killed process) and by heartbeat (for a hung or cut-off one), and every socket wrapped in
+ * mutually authenticated TLS 1.3 with the group CA, so only group members can join and the
+ * replicated home-agent association never crosses the network in clear.
+ */
+final class JGroupsStack {
+    private JGroupsStack() {
+    }
+
+    static JChannel create(MembershipConfig c, SSLContext tls) throws Exception {
+        DefaultSocketFactory sockets = new DefaultSocketFactory(tls);
+        sockets.setServerSocketConfigurator(s -> {
+            SSLServerSocket ss = (SSLServerSocket) s;
+            ss.setNeedClientAuth(true);
+            ss.setEnabledProtocols(new String[] {"TLSv1.3"});
+        });
+        sockets.setSocketConfigurator(s -> {
+            if (s instanceof SSLSocket ssl) {
+                ssl.setEnabledProtocols(new String[] {"TLSv1.3"});
+            }
+        });
+        TCP tcp = new TCP();
+        tcp.setBindAddress(c.bind());
+        tcp.setBindPort(c.port());
+        tcp.setPortRange(0);
+        tcp.setSocketFactory(sockets);
+
+        TCPPING ping = new TCPPING();
+        ping.setInitialHosts(c.initialHosts().stream().map(h -> new InetSocketAddress(h.getAddress(), h.getPort())).toList());
+        ping.setPortRange(0);
+
+        long failure = c.failureTimeout().toMillis();
+        MERGE3 merge = new MERGE3().setMinInterval(Math.max(500, failure)).setMaxInterval(Math.max(1000, 3 * failure));
+        // FD_SOCK2 would listen on every interface unless told otherwise
+        FD_SOCK2 fdSock = new FD_SOCK2().setBindAddress(c.bind()).setPortRange(50);
+        FD_ALL3 fdAll = new FD_ALL3();
+        fdAll.setTimeout(failure);
+        fdAll.setInterval(Math.max(50, failure / 4));
+        VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2().setTimeout(Math.max(100, Math.min(500, failure / 4)));
+        GMS gms = new GMS().setJoinTimeout(Math.max(500, failure)).setLeaveTimeout(Math.max(500, failure));
+        gms.printLocalAddress(false);
+        return new JChannel(tcp, ping, merge, fdSock, fdAll, verify, new NAKACK2(), new UNICAST3(), new STABLE(), gms,
+                new MFC(), new UFC(), new FRAG4());
+    }
+}

@@ -1,0 +1,17 @@
+package org.vanycast.core.internal.membership;
+
+import java.util.List;
+import org.vanycast.core.api.MemberInfo;
+import org.vanycast.core.api.NodeRole;
+
+/** Told, in order and on one thread, how this node's role and the member list change. */
+public interface MembershipListener {
+    /**
+     * This node's role changed. {@code epoch} is the membership view in which it changed:
+     * it only grows, so a contact node registering with it outranks every earlier one.
+     */
+    void roleChanged(NodeRole previous, NodeRole now, long epoch);
+
+    default void membersChanged(List<MemberInfo> members) {
+    }
+}
