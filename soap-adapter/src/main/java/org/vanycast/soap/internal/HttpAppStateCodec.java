@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,7 @@ public final class HttpAppStateCodec implements AppStateCodec {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAppStateCodec.class);
 
     private final DefaultSoapHandoff handoff;
+    private final Map<SocketChannel, TrackedConnection> held = new ConcurrentHashMap<>();
 
     HttpAppStateCodec(DefaultSoapHandoff handoff) {
         this.handoff = handoff;
@@ -45,21 +48,32 @@ public final class HttpAppStateCodec implements AppStateCodec {
             return Optional.empty();
         }
         Duration bound = timeout.compareTo(s.captureTimeout()) < 0 ? timeout : s.captureTimeout();
-        return c.capture(bound.toNanos(), s.midResponse(), handoff::resolve).map(HttpStateFormat::encode);
+        Optional<byte[]> state = c.capture(bound.toNanos(), s.midResponse(), handoff::resolve)
+                .map(HttpStateFormat::encode);
+        if (state.isPresent()) {
+            held.put(connection, c);
+        }
+        return state;
+    }
+
+    /** The held connection, found by the channel object first: after release it is closed and has no address. */
+    private TrackedConnection heldConnection(SocketChannel connection) throws IOException {
+        TrackedConnection c = held.remove(connection);
+        return c != null ? c : handoff.registry().get(ConnectionKey.of(connection));
     }
 
     @Override
     public void resumeLocally(SocketChannel connection, byte[] state) throws IOException {
-        TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
+        TrackedConnection c = heldConnection(connection);
         if (c == null) {
-            throw new IOException("no held connection " + ConnectionKey.of(connection) + " to resume");
+            throw new IOException("no held connection " + connection + " to resume");
         }
         c.rollback();
     }
 
     @Override
     public void released(SocketChannel connection) throws IOException {
-        TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
+        TrackedConnection c = heldConnection(connection);
         if (c != null) {
             c.released();
         }

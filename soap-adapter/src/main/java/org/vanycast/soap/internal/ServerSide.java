@@ -16,6 +16,9 @@ public interface ServerSide {
     /** Re-arms reading that was held back while a handoff was being prepared. */
     void resumeReading();
 
+    /** Re-arms writing that was held back while a handoff was being prepared. */
+    void resumeWriting();
+
     /** The server forgets the connection; the socket was released by the migrator. */
     void abandon();
 

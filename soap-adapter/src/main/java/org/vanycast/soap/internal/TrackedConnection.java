@@ -43,6 +43,7 @@ public final class TrackedConnection {
     private boolean writeGate;
     private boolean writing;
     private boolean readDeferred;
+    private boolean writeDeferred;
 
     public TrackedConnection(ConnectionKey key, ServerSide server, int maxResponseHeadBytes) {
         this.key = key;
@@ -66,7 +67,8 @@ public final class TrackedConnection {
         }
         request = r;
         exchangeActive = true;
-        requestEnded = false;
+        // Jetty reports the end of a body-less request only lazily; it has ended when it began.
+        requestEnded = r.bodyComplete();
         fault = false;
         participates &= endpointTakesPart;
         exchanges++;
@@ -78,6 +80,8 @@ public final class TrackedConnection {
     public synchronized void requestBody(byte[] body, boolean complete) {
         if (request != null && exchangeActive) {
             request = new RecordedRequest(request.method(), request.target(), request.headers(), body, complete);
+            requestEnded |= complete;
+            notifyAll();
         }
     }
 
@@ -117,23 +121,32 @@ public final class TrackedConnection {
         return true;
     }
 
-    /** Called by the server's writer before bytes go to the socket; blocks while a handoff holds writes. */
-    public synchronized void beforeWrite() throws IOException {
-        while (writeGate && handoff != Handoff.RELEASED) {
-            if (server != null && !server.isOpen()) {
-                break;
-            }
-            try {
-                wait(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while a handoff held the connection", e);
-            }
-        }
-        if (handoff == Handoff.RELEASED || (server != null && !server.isOpen())) {
+    /**
+     * Called by the server's writer before bytes go to the socket. While a handoff holds the
+     * connection the write is refused (the server sees a full socket and waits for
+     * {@link #deferWriteInterest}); never blocks a server thread.
+     *
+     * @return false when the write must wait
+     * @throws IOException when the connection has been handed off
+     */
+    public synchronized boolean tryBeginWrite() throws IOException {
+        if (handoff == Handoff.RELEASED) {
             throw new IOException("connection " + key + " was handed off to another node");
         }
+        if (writeGate) {
+            return false;
+        }
         writing = true;
+        return true;
+    }
+
+    /** @return true when the server's wish to write is held back (re-armed on rollback) */
+    public synchronized boolean deferWriteInterest() {
+        if (!writeGate) {
+            return false;
+        }
+        writeDeferred = true;
+        return true;
     }
 
     /** The bytes between each buffer's old position and its new one were accepted by the socket. */
@@ -195,11 +208,16 @@ public final class TrackedConnection {
                         }
                         // Caught mid-header or mid-chunk-line: let the writer go on and look again.
                         writeGate = false;
+                        if (writeDeferred) {
+                            writeDeferred = false;
+                            server.resumeWriting();
+                        }
                         notifyAll();
                     }
                 }
                 if (System.nanoTime() >= deadline) {
-                    LOG.debug("{}: no handoff point within the timeout", key);
+                    LOG.debug("{}: no handoff point within the timeout (exchange {}, request ended {}, fault {}, {}, {})",
+                            key, exchangeActive, requestEnded, fault, request, wire);
                     return abandonCapture();
                 }
                 waitNanos(deadline);
@@ -231,16 +249,24 @@ public final class TrackedConnection {
 
     /** The handoff was rolled back: serve on from where the connection stopped. */
     public void rollback() {
-        boolean rearm;
+        boolean rearmRead;
+        boolean rearmWrite;
         synchronized (this) {
             handoff = Handoff.NONE;
             writeGate = false;
-            rearm = readDeferred;
+            rearmRead = readDeferred;
+            rearmWrite = writeDeferred;
             readDeferred = false;
+            writeDeferred = false;
             notifyAll();
         }
-        if (rearm && server != null) {
-            server.resumeReading();
+        if (server != null) {
+            if (rearmWrite) {
+                server.resumeWriting();
+            }
+            if (rearmRead) {
+                server.resumeReading();
+            }
         }
     }
 
@@ -257,6 +283,11 @@ public final class TrackedConnection {
 
     public synchronized Handoff handoff() {
         return handoff;
+    }
+
+    /** Where the current response stands on the wire (diagnostics); null when not inside a body. */
+    public synchronized ResponseProgress responseProgress() {
+        return wire.progress();
     }
 
     public synchronized long exchanges() {

@@ -96,8 +96,8 @@ public class HandoffConnector extends ServerConnector implements AdoptionTarget 
     protected void onEndPointOpened(EndPoint endpoint) {
         super.onEndPointOpened(endpoint);
         if (endpoint instanceof HandoffEndPoint e) {
-            open.put(e.getChannel(), e);
             handoff.registry().put(e.tracked());
+            open.put(e.getChannel(), e);
         }
     }
 

@@ -80,7 +80,15 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
 
     @Override
     public boolean flush(ByteBuffer... buffers) throws IOException {
-        tracked.beforeWrite();
+        if (!tracked.tryBeginWrite()) {
+            // Held by a handoff: to Jetty this looks like a full socket.
+            for (ByteBuffer b : buffers) {
+                if (b.hasRemaining()) {
+                    return false;
+                }
+            }
+            return true;
+        }
         ByteBuffer[] before = new ByteBuffer[buffers.length];
         for (int i = 0; i < buffers.length; i++) {
             before[i] = buffers[i].duplicate();
@@ -90,6 +98,18 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
         } finally {
             tracked.afterWrite(before, buffers);
         }
+    }
+
+    @Override
+    protected void onIncompleteFlush() {
+        if (!tracked.deferWriteInterest()) {
+            super.onIncompleteFlush();
+        }
+    }
+
+    @Override
+    public void resumeWriting() {
+        super.onIncompleteFlush();
     }
 
     @Override

@@ -1,0 +1,252 @@
+package org.vanycast.soap.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.soap.api.HandoffSettings;
+import org.vanycast.soap.internal.TrackedConnection;
+import org.vanycast.soap.internal.state.Framing;
+import org.vanycast.soap.internal.state.HttpAppState;
+import org.vanycast.soap.internal.state.HttpStateFormat;
+import org.vanycast.soap.internal.state.ResponseProgress;
+import org.vanycast.soap.testutil.Http11;
+
+/**
+ * Real CXF JAX-WS and servlet endpoints on real Jetty, real HTTP over loopback sockets. Two
+ * nodes in one JVM listen on the same address and port; the TCP connection itself is not
+ * migrated here (that is tcp-handoff's job): the acceptor takes over the very socket the donor
+ * held, which is what it gets from the migrator after re-creation. Everything above TCP —
+ * capture, encode, decode, validate, continue, adopt — is the production path.
+ */
+class HandoffOverLoopbackTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int TEN_MB = 10 << 20;
+
+    private TestNode donor;
+    private TestNode acceptor;
+    private RawClient client;
+    /** The donor's copy of a connection now served by the acceptor. */
+    private SocketChannel handedOff;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (handedOff != null) {
+            // What the coordinator does after the migrator released the socket: the donor's
+            // server forgets it (here it closes the socket the client already closed).
+            donor.codec().released(handedOff);
+        }
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        if (donor != null) {
+            donor.close();
+        }
+    }
+
+    private void startDonorAndConnect(HandoffSettings settings) throws Exception {
+        donor = new TestNode("node-a", 0, settings);
+        client = new RawClient(donor.port());
+    }
+
+    private void startAcceptor(HandoffSettings settings) throws Exception {
+        acceptor = new TestNode("node-b", donor.port(), settings);
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private SocketChannel donorConnectionMidBody() throws Exception {
+        await("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
+        SocketChannel ch = donor.onlyConnection();
+        await("the connection is tracked", () -> trackedOrNull(ch) != null);
+        TrackedConnection t = donor.tracked(ch);
+        await("the download is under way", () -> {
+            ResponseProgress p = t.responseProgress();
+            return p != null && p.bodySent() > 0;
+        });
+        return ch;
+    }
+
+    private TrackedConnection trackedOrNull(SocketChannel ch) {
+        try {
+            return donor.tracked(ch);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private byte[] downloadWithHandoffMidBody(String target, Framing expected) throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        client.get(target);
+        SocketChannel ch = donorConnectionMidBody();
+
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        HttpAppState decoded = HttpStateFormat.decode(state);
+        assertEquals(HttpAppState.Kind.CONTINUE, decoded.kind());
+        assertTrue(decoded.headerSent());
+        assertEquals(expected, decoded.progress().framing());
+        long cutAt = decoded.progress().bodySent();
+        assertTrue(cutAt > 0 && cutAt < TEN_MB, "cut inside the body: " + cutAt);
+
+        startAcceptor(HandoffSettings.defaults());
+        acceptor.codec().validate(state);
+        CompletableFuture<Void> continued = acceptor.codec().restoreAsync(ch, state);
+
+        handedOff = ch;
+        Http11.Response r = Http11.read(client.in);
+        continued.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.status());
+        assertEquals(expected == Framing.CHUNKED, r.chunked());
+        return r.body();
+    }
+
+    @Test
+    void shouldContinueAContentLengthDownloadByteExactOnTheAcceptor() throws Exception {
+        byte[] body = downloadWithHandoffMidBody("/files/report.bin?size=" + TEN_MB, Framing.LENGTH);
+        assertEquals(TEN_MB, body.length);
+        assertArrayEquals(Documents.sha256("report.bin", TEN_MB), Documents.sha256().digest(body));
+        assertTrue(client.soap("whoAmI", "<caller>c</caller>").contains("node-b answers c"),
+                "the next call on the same connection is served by the acceptor");
+    }
+
+    @Test
+    void shouldContinueAChunkedDownloadWithValidFramingOnTheAcceptor() throws Exception {
+        byte[] body = downloadWithHandoffMidBody("/files/chunky.bin?size=" + TEN_MB + "&chunked=1", Framing.CHUNKED);
+        assertEquals(TEN_MB, body.length);
+        assertArrayEquals(Documents.sha256("chunky.bin", TEN_MB), Documents.sha256().digest(body));
+        assertTrue(client.soap("whoAmI", "<caller>c</caller>").contains("node-b answers c"));
+    }
+
+    @Test
+    void shouldServeTheNextSoapCallsOnTheAcceptorAfterAnIdleKeepAliveHandoff() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        for (int i = 0; i < 10; i++) {
+            assertTrue(client.soap("whoAmI", "<caller>" + i + "</caller>").contains("node-a answers " + i));
+        }
+        SocketChannel ch = donor.onlyConnection();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        assertEquals(HttpAppState.Kind.IDLE, HttpStateFormat.decode(state).kind());
+        assertTrue(state.length < 20, "idle keep-alive state is " + state.length + " bytes");
+
+        startAcceptor(HandoffSettings.defaults());
+        acceptor.codec().restore(ch, state);
+        handedOff = ch;
+        for (int i = 10; i < 20; i++) {
+            assertTrue(client.soap("whoAmI", "<caller>" + i + "</caller>").contains("node-b answers " + i));
+        }
+        assertEquals(TrackedConnection.Handoff.CAPTURED, donor.tracked(ch).handoff());
+    }
+
+    @Test
+    void shouldDeferTheHandoffUntilANonResumableSoapResponseCompletes() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        client.sendSoap("slowEcho", "<text>hello</text>");
+        assertTrue(donor.slowEntered.await(10, TimeUnit.SECONDS));
+        SocketChannel ch = donor.onlyConnection();
+
+        CompletableFuture<Optional<byte[]>> capture = CompletableFuture.supplyAsync(() -> {
+            try {
+                return donor.codec().capture(ch, TIMEOUT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        TrackedConnection tracked = donor.tracked(ch);
+        await("the capture is waiting", () -> tracked.handoff() == TrackedConnection.Handoff.CAPTURING);
+        assertFalse(capture.isDone(), "no handoff point while the SOAP response is being produced");
+        donor.slowRelease.countDown();
+
+        assertTrue(client.readResponse().contains("hello"), "the client gets the complete response");
+        byte[] state = capture.get(10, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(HttpAppState.Kind.IDLE, HttpStateFormat.decode(state).kind());
+        startAcceptor(HandoffSettings.defaults());
+        acceptor.codec().restore(ch, state);
+        handedOff = ch;
+        assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-b"));
+    }
+
+    @Test
+    void shouldServeOnAfterTheCaptureTimesOutOnALongResponse() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults().withCaptureTimeout(Duration.ofMillis(100)));
+        client.sendSoap("slowEcho", "<text>patience</text>");
+        assertTrue(donor.slowEntered.await(10, TimeUnit.SECONDS));
+        SocketChannel ch = donor.onlyConnection();
+        assertTrue(donor.codec().capture(ch, TIMEOUT).isEmpty());
+        assertEquals(TrackedConnection.Handoff.NONE, donor.tracked(ch).handoff());
+        donor.slowRelease.countDown();
+        assertTrue(client.readResponse().contains("patience"));
+        assertTrue(client.soap("whoAmI", "<caller>x</caller>").contains("node-a"));
+    }
+
+    @Test
+    void shouldRollBackOnCorruptStateAndKeepServingOnTheDonor() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        assertTrue(client.soap("whoAmI", "<caller>1</caller>").contains("node-a"));
+        SocketChannel ch = donor.onlyConnection();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        byte[] corrupt = state.clone();
+        corrupt[4] ^= 0x40;
+
+        startAcceptor(HandoffSettings.defaults());
+        assertThrows(MalformedStateException.class, () -> acceptor.codec().validate(corrupt));
+        assertThrows(MalformedStateException.class, () -> acceptor.codec().restore(ch, corrupt));
+        donor.codec().resumeLocally(ch, state);
+
+        assertTrue(client.soap("whoAmI", "<caller>2</caller>").contains("node-a answers 2"));
+        assertEquals(TrackedConnection.Handoff.NONE, donor.tracked(ch).handoff());
+    }
+
+    @Test
+    void shouldRollBackAMidBodyHandoffWithoutLosingAByte() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        client.get("/files/back.bin?size=" + (2 << 20));
+        SocketChannel ch = donorConnectionMidBody();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        donor.codec().resumeLocally(ch, state);
+        Http11.Response r = Http11.read(client.in);
+        assertArrayEquals(Documents.sha256("back.bin", 2 << 20), Documents.sha256().digest(r.body()));
+    }
+
+    @Test
+    void shouldNotHandOffAConnectionThatUsedAnEndpointNotTakingPart() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults().withEndpoints(List.of("/files/*")));
+        assertTrue(client.soap("whoAmI", "<caller>1</caller>").contains("node-a"));
+        assertTrue(donor.codec().capture(donor.onlyConnection(), TIMEOUT).isEmpty());
+        assertTrue(client.soap("whoAmI", "<caller>2</caller>").contains("node-a answers 2"));
+    }
+
+    @Test
+    void shouldWaitForTheDownloadWhenMidResponseHandoffIsSwitchedOff() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults().withMidResponse(false)
+                .withCaptureTimeout(Duration.ofMillis(200)));
+        client.get("/files/whole.bin?size=" + (2 << 20));
+        SocketChannel ch = donorConnectionMidBody();
+        assertTrue(donor.codec().capture(ch, TIMEOUT).isEmpty(), "client is not reading: no handoff point");
+        Http11.Response r = Http11.read(client.in);
+        assertArrayEquals(Documents.sha256("whole.bin", 2 << 20), Documents.sha256().digest(r.body()));
+    }
+}
