@@ -24,9 +24,8 @@ public interface ConnectionAdopter {
     String ERRORS_PROPERTY = "vanycast.listen.errors";
 
     /**
-     * Serves {@code channel} with the listener whose local address and port match the
-     * channel's local address (a listener on the logical address X for a migrated connection
-     * to X). The channel is switched to non-blocking mode; from then on the HTTP server owns
+     * Serves {@code channel} with the Vanycast listener bound to the channel's local address
+     * (the listener on the logical address X for a migrated connection to X). The channel is switched to non-blocking mode; from then on the HTTP server owns
      * it and closes it.
      *
      * @throws IOException when no listener of this node matches the channel's local address,

@@ -111,8 +111,10 @@ public class HttpListenerComponent implements ConnectionAdopter {
         if (!(channel.getLocalAddress() instanceof InetSocketAddress local) || channel.getRemoteAddress() == null) {
             throw new IOException("cannot adopt " + channel + ": not a connected TCP channel");
         }
+        // By address: a migrated connection to X has X's port anyway, and Jetty serves a
+        // connection the same whichever connector of the server owns it.
         FreebindServerConnector connector = connectors.get(local.getAddress());
-        if (connector == null || connector.getPort() != local.getPort()) {
+        if (connector == null) {
             throw new IOException("no Vanycast listener for " + FreebindServerConnector.format(local)
                     + " (listening on " + connectors.keySet() + " port " + plan.port() + ")");
         }
