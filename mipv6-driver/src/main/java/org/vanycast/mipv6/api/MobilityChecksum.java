@@ -15,8 +15,15 @@ public final class MobilityChecksum {
     private MobilityChecksum() {
     }
 
-    /** The checksum to put in the header, computed as if the Checksum field were zero. */
+    /**
+     * The checksum to put in the header, computed as if the Checksum field were zero.
+     *
+     * @throws IllegalArgumentException if the range is shorter than the 6-octet common header
+     */
     public static int compute(Inet6Address source, Inet6Address destination, byte[] mh, int offset, int length) {
+        if (length < 6 || offset < 0 || offset + length > mh.length) {
+            throw new IllegalArgumentException("no Mobility Header checksum field in " + length + " octets");
+        }
         long sum = pseudoHeaderSum(source, destination, length) + sum(mh, offset, length);
         sum -= ((mh[offset + MobilityHeader.OFFSET_CHECKSUM] & 0xff) << 8)
                 | (mh[offset + MobilityHeader.OFFSET_CHECKSUM + 1] & 0xff);
@@ -31,7 +38,7 @@ public final class MobilityChecksum {
 
     /** Whether the Checksum field carried in {@code mh} is correct. */
     public static boolean verify(Inet6Address source, Inet6Address destination, byte[] mh, int offset, int length) {
-        if (length < 6) {
+        if (length < 6 || offset < 0 || offset + length > mh.length) {
             return false;
         }
         long sum = pseudoHeaderSum(source, destination, length) + sum(mh, offset, length);
@@ -45,6 +52,9 @@ public final class MobilityChecksum {
 
     /** Writes the computed checksum into {@code mh} in place. */
     public static void fill(Inet6Address source, Inet6Address destination, byte[] mh, int offset, int length) {
+        if (length < 6 || offset < 0 || offset + length > mh.length) {
+            throw new IllegalArgumentException("no Mobility Header checksum field in " + length + " octets");
+        }
         mh[offset + MobilityHeader.OFFSET_CHECKSUM] = 0;
         mh[offset + MobilityHeader.OFFSET_CHECKSUM + 1] = 0;
         int c = compute(source, destination, mh, offset, length);
