@@ -52,6 +52,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     private volatile long epoch;
     private volatile SecurityAssociation association;
     private volatile Map<String, Double> metrics = Map.of();
+    private volatile boolean stopped;
 
     public GroupMembership(MembershipConfig config, SSLContext tls, MembershipListener listener) {
         this.config = config;
@@ -95,7 +96,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     }
 
     public int size() {
-        View v = view;
+        View v = stopped ? null : view;
         return v == null ? 0 : v.size();
     }
 
@@ -167,7 +168,10 @@ public final class GroupMembership implements Receiver, AutoCloseable {
      * Graceful leave. The last member refuses while it still serves clients, unless forced.
      * A contact node first gives up its role (its listener relinquishes the address), then leaves.
      */
-    public void leave(boolean force, int clientsHere) {
+    public synchronized void leave(boolean force, int clientsHere) {
+        if (stopped) {
+            return;
+        }
         View v = view;
         if (!force && clientsHere > 0 && (v == null || v.size() <= 1)) {
             throw new LeaveRefusedException(config.node() + " is the last node of group " + config.group() + " and serves "
@@ -178,6 +182,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
             listener.roleChanged(was, NodeRole.MEMBER, epoch);
         }
         role = null;
+        stopped = true;
         JChannel ch = channel;
         if (ch != null) {
             ch.disconnect();
@@ -187,7 +192,12 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     }
 
     /** Stops without leaving, as a killed process would; for failure tests. */
-    public void crash() throws Exception {
+    public synchronized void crash() throws Exception {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        role = null;
         events.shutdownNow();
         JChannel ch = channel;
         if (ch != null) {
@@ -197,9 +207,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
 
     @Override
     public void close() {
-        if (!events.isShutdown()) {
-            leave(true, 0);
-        }
+        leave(true, 0);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Stands in for the clients' binding caches (RFC 6275 §9.5): which node the client's traffic
  * to X reaches, accepting only Binding Updates with a newer sequence number.
  */
-final class ClientBindings {
+public final class ClientBindings {
     private record Binding(String node, int sequence) {
     }
 
@@ -30,7 +30,7 @@ final class ClientBindings {
     }
 
     /** The node serving the client: its binding, else the contact node via the home agent. */
-    String servedBy(InetAddress client, String contact) {
+    public String servedBy(InetAddress client, String contact) {
         return Optional.ofNullable(cache.get(client)).map(Binding::node).orElse(contact);
     }
 }

@@ -11,15 +11,15 @@ import org.vanycast.core.spi.AppStateCodec;
 import org.vanycast.core.spi.MalformedStateException;
 
 /** A service's state codec: its state is {@link #STATE}; anything else is corrupt. */
-final class FakeCodec implements AppStateCodec {
-    static final byte[] STATE = "http:GET /file;sent=500000".getBytes();
+public final class FakeCodec implements AppStateCodec {
+    public static final byte[] STATE = "http:GET /file;sent=500000".getBytes();
 
     private final int port;
-    volatile boolean allPorts;
-    final List<byte[]> restored = new CopyOnWriteArrayList<>();
-    final AtomicInteger resumed = new AtomicInteger();
+    public volatile boolean allPorts;
+    public final List<byte[]> restored = new CopyOnWriteArrayList<>();
+    public final AtomicInteger resumed = new AtomicInteger();
 
-    FakeCodec(int port) {
+    public FakeCodec(int port) {
         this.port = port;
     }
 

@@ -15,21 +15,21 @@ import org.vanycast.core.spi.SocketState;
  * An in-memory migrator with failure injection. Its "socket state" is a tagged record the
  * acceptor side checks, so corrupt state is detected the way a real migrator would.
  */
-final class FakeMigrator implements ConnectionMigrator {
+public final class FakeMigrator implements ConnectionMigrator {
     static final String TAG = "fake-socket-v1:";
 
-    volatile boolean failDrain;
-    volatile boolean failFreeze;
-    volatile boolean corruptExtract;
-    volatile boolean failActivate;
-    final AtomicInteger released = new AtomicInteger();
-    final AtomicInteger resumed = new AtomicInteger();
-    final AtomicInteger recreated = new AtomicInteger();
-    final AtomicInteger activated = new AtomicInteger();
-    final AtomicInteger closedSilently = new AtomicInteger();
+    public volatile boolean failDrain;
+    public volatile boolean failFreeze;
+    public volatile boolean corruptExtract;
+    public volatile boolean failActivate;
+    public final AtomicInteger released = new AtomicInteger();
+    public final AtomicInteger resumed = new AtomicInteger();
+    public final AtomicInteger recreated = new AtomicInteger();
+    public final AtomicInteger activated = new AtomicInteger();
+    public final AtomicInteger closedSilently = new AtomicInteger();
     private final Loopback loopback;
 
-    FakeMigrator(Loopback loopback) {
+    public FakeMigrator(Loopback loopback) {
         this.loopback = loopback;
     }
 

@@ -7,17 +7,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.vanycast.core.spi.NetworkRedirector;
 
 /** Redirects by updating {@link ClientBindings} as the node it runs on; failures injectable. */
-final class FakeRedirector implements NetworkRedirector {
+public final class FakeRedirector implements NetworkRedirector {
     final String node;
     final ClientBindings bindings;
-    volatile boolean failPrepare;
-    volatile boolean failCommitBeforeBinding;
-    volatile boolean failCommitAfterBinding;
-    final AtomicInteger prepared = new AtomicInteger();
-    final AtomicInteger closedUnused = new AtomicInteger();
-    final AtomicInteger releases = new AtomicInteger();
+    public volatile boolean wholeClient = true;
+    public volatile boolean failPrepare;
+    public volatile boolean failCommitBeforeBinding;
+    public volatile boolean failCommitAfterBinding;
+    public final AtomicInteger prepared = new AtomicInteger();
+    public final AtomicInteger closedUnused = new AtomicInteger();
+    public final AtomicInteger releases = new AtomicInteger();
 
-    FakeRedirector(String node, ClientBindings bindings) {
+    public FakeRedirector(String node, ClientBindings bindings) {
         this.node = node;
         this.bindings = bindings;
     }
@@ -58,6 +59,11 @@ final class FakeRedirector implements NetworkRedirector {
                 }
             }
         };
+    }
+
+    @Override
+    public boolean movesWholeClient() {
+        return wholeClient;
     }
 
     @Override

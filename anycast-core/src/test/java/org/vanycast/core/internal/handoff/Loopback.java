@@ -9,19 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real TCP connections over loopback, so the coordinator handles real SocketChannels. */
-final class Loopback implements AutoCloseable {
-    record Pair(SocketChannel client, SocketChannel server) {
+public final class Loopback implements AutoCloseable {
+    public record Pair(SocketChannel client, SocketChannel server) {
     }
 
     private final ServerSocketChannel server;
     private final List<SocketChannel> opened = new ArrayList<>();
 
-    Loopback() throws IOException {
+    public Loopback() throws IOException {
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
-    synchronized Pair pair() throws IOException {
-        SocketChannel c = SocketChannel.open(server.getLocalAddress());
+    public synchronized Pair pair() throws IOException {
+        return pair(InetAddress.getLoopbackAddress());
+    }
+
+    /** A connection whose client end has its own address (any of 127.0.0.0/8 works on lo). */
+    public synchronized Pair pair(InetAddress clientAddress) throws IOException {
+        SocketChannel c = SocketChannel.open();
+        c.bind(new InetSocketAddress(clientAddress, 0));
+        c.connect(server.getLocalAddress());
         SocketChannel s = server.accept();
         opened.add(c);
         opened.add(s);

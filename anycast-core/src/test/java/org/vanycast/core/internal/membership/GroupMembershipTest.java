@@ -124,7 +124,7 @@ class GroupMembershipTest {
         await(() -> a.candidates().stream().anyMatch(x -> x.nodeName().equals("b") && x.metric("load", -1) == 5.0),
                 "b's load report at a");
         await(() -> roles(c).equals(List.of("a:CONTACT", "b:BACKUP", "c:MEMBER")), "names and roles at c");
-        assertTrue(a.endpointOf("c").isPresent(), "c's channel endpoint known from its report");
+        await(() -> a.endpointOf("c").isPresent(), "c's channel endpoint known at a from c's report");
         assertEquals(0, a.droppedMessages());
     }
 

@@ -1,0 +1,183 @@
+package org.vanycast.core.internal.node;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.vanycast.core.api.AnycastGroup;
+import org.vanycast.core.api.AnycastNode;
+import org.vanycast.core.api.HandoffEvent;
+import org.vanycast.core.api.HandoffListener;
+import org.vanycast.core.api.MemberInfo;
+import org.vanycast.core.api.NodeRole;
+import org.vanycast.core.api.ReceivedClient;
+import org.vanycast.core.spi.AcceptorPolicy;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.core.spi.ConnectionMigrator;
+import org.vanycast.core.spi.HomeAgentRegistrar;
+import org.vanycast.core.spi.NetworkRedirector;
+
+/**
+ * The node as a DS component: configured through ConfigAdmin (PID
+ * {@code org.vanycast.core.node}), finds its drivers as services. Every driver reference is
+ * dynamic and greedy, so a driver bundle can be updated (or a better-ranked one installed)
+ * while the node runs; a handoff uses whatever is bound when it starts.
+ */
+@Component(name = "org.vanycast.core.node", configurationPolicy = ConfigurationPolicy.REQUIRE, service = AnycastNode.class)
+@Designate(ocd = NodeConfig.class)
+public class AnycastNodeComponent implements AnycastNode {
+    private final ServiceDrivers drivers = new ServiceDrivers();
+    private volatile AnycastNodeImpl node;
+
+    @Activate
+    void activate(NodeConfig config) throws Exception {
+        AnycastNodeImpl n = new AnycastNodeImpl(NodeConfigs.settings(config), drivers);
+        n.start();
+        node = n;
+    }
+
+    @Deactivate
+    void deactivate() {
+        AnycastNodeImpl n = node;
+        node = null;
+        if (n != null) {
+            n.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindMigrator(ConnectionMigrator m) {
+        drivers.migrator = m;
+    }
+
+    void unbindMigrator(ConnectionMigrator m) {
+        if (drivers.migrator == m) {
+            drivers.migrator = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindRedirector(NetworkRedirector r) {
+        drivers.redirector = r;
+    }
+
+    void unbindRedirector(NetworkRedirector r) {
+        if (drivers.redirector == r) {
+            drivers.redirector = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindPolicy(AcceptorPolicy p) {
+        drivers.policy = p;
+    }
+
+    void unbindPolicy(AcceptorPolicy p) {
+        if (drivers.policy == p) {
+            drivers.policy = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindRegistrar(HomeAgentRegistrar r) {
+        drivers.registrar = r;
+        AnycastNodeImpl n = node;
+        if (n != null) {
+            n.takeOverIfPossible(n.epoch());
+        }
+    }
+
+    void unbindRegistrar(HomeAgentRegistrar r) {
+        if (drivers.registrar == r) {
+            drivers.registrar = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindCodec(AppStateCodec c) {
+        drivers.codecs.add(c);
+    }
+
+    void unbindCodec(AppStateCodec c) {
+        drivers.codecs.remove(c);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindListener(HandoffListener l) {
+        drivers.listeners.add(l);
+    }
+
+    void unbindListener(HandoffListener l) {
+        drivers.listeners.remove(l);
+    }
+
+    private AnycastNodeImpl node() {
+        AnycastNodeImpl n = node;
+        if (n == null) {
+            throw new IllegalStateException("the node is not running");
+        }
+        return n;
+    }
+
+    @Override
+    public String nodeName() {
+        return node().nodeName();
+    }
+
+    @Override
+    public AnycastGroup group() {
+        return node().group();
+    }
+
+    @Override
+    public NodeRole role() {
+        return node().role();
+    }
+
+    @Override
+    public List<MemberInfo> members() {
+        return node().members();
+    }
+
+    @Override
+    public CompletableFuture<HandoffEvent> clientHandoff(SocketChannel connection, String acceptor, byte[] appState) {
+        return node().clientHandoff(connection, acceptor, appState);
+    }
+
+    @Override
+    public Optional<ReceivedClient> clientReceive(Duration timeout) throws InterruptedException {
+        return node().clientReceive(timeout);
+    }
+
+    @Override
+    public void clientClose(SocketChannel connection) throws IOException {
+        node().clientClose(connection);
+    }
+
+    @Override
+    public void track(SocketChannel connection) {
+        node().track(connection);
+    }
+
+    @Override
+    public CompletableFuture<HandoffEvent> handoff(InetSocketAddress client, Optional<String> acceptor) {
+        return node().handoff(client, acceptor);
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(boolean force) {
+        return node().leave(force);
+    }
+}

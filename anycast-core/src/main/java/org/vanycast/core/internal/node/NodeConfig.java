@@ -1,0 +1,51 @@
+package org.vanycast.core.internal.node;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of a node (PID {@code org.vanycast.core.node}); durations in milliseconds. */
+@ObjectClassDefinition(name = "Vanycast node", description = "One node of an anycast group")
+public @interface NodeConfig {
+    @AttributeDefinition(description = "This node's name: the CN of its group certificate")
+    String node_name();
+
+    @AttributeDefinition(description = "Group (membership cluster) name")
+    String group_name() default "vanycast";
+
+    @AttributeDefinition(description = "The logical (anycast) IPv6 address X of the service")
+    String logical_address();
+
+    @AttributeDefinition(description = "Directory with ca.crt, NAME.crt and NAME.key (vanycast ca issue)")
+    String ca_dir();
+
+    @AttributeDefinition(description = "host:port of the group channel (Prepare/Init/Done); a concrete address")
+    String channel() default "[::1]:7700";
+
+    @AttributeDefinition(description = "host:port of the membership transport")
+    String membership() default "[::1]:7800";
+
+    @AttributeDefinition(description = "Membership transports of the other members, host:port each")
+    String[] initial_hosts() default {};
+
+    @AttributeDefinition(description = "How many members after the contact node keep the home-agent association")
+    int backups() default 1;
+
+    @AttributeDefinition(description = "Weight of this node for the least-loaded policy (0 accepts nobody)")
+    double weight() default 1.0;
+
+    long failure_timeout_ms() default 1500;
+
+    long report_interval_ms() default 1000;
+
+    long init_timeout_ms() default 10000;
+
+    long capture_timeout_ms() default 2000;
+
+    long drain_timeout_ms() default 500;
+
+    long commit_timeout_ms() default 3000;
+
+    long done_timeout_ms() default 5000;
+
+    long replay_window_ms() default 30000;
+}

@@ -1,0 +1,35 @@
+package org.vanycast.core.internal.node;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.vanycast.core.api.AnycastGroup;
+import org.vanycast.core.internal.handoff.HandoffConfig;
+
+/**
+ * Everything one node needs to start, already validated.
+ *
+ * @param channel    where the group channel (Prepare/Init/Done) listens; also what peers are told
+ * @param membership where the membership transport listens
+ */
+public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
+        InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
+        Duration reportInterval, double weight, HandoffConfig handoff) {
+    public NodeSettings {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(caDir, "caDir");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(membership, "membership");
+        Objects.requireNonNull(handoff, "handoff");
+        initialHosts = List.copyOf(initialHosts);
+        if (channel.getAddress().isAnyLocalAddress()) {
+            throw new IllegalArgumentException("channel address must be a concrete address peers can reach, not " + channel);
+        }
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("weight must be a finite number >= 0: " + weight);
+        }
+    }
+}
