@@ -3,6 +3,7 @@ package org.vanycast.soap.api;
 import org.osgi.annotation.versioning.ProviderType;
 import org.vanycast.core.spi.AppStateCodec;
 import org.vanycast.soap.internal.DefaultSoapHandoff;
+import org.vanycast.soap.spi.AdoptionTarget;
 
 /**
  * The adapter of one node: keeps the per-connection HTTP state that the CXF
@@ -27,6 +28,11 @@ public interface SoapHandoff {
 
     /** Declares responses resumable; close the returned handle to withdraw the declaration. */
     AutoCloseable register(ResumableResponse resumable);
+
+    /** Lets connections re-created on this node enter {@code target} (the Jetty connector registers itself). */
+    void addAdoptionTarget(AdoptionTarget target);
+
+    void removeAdoptionTarget(AdoptionTarget target);
 
     /** A CXF feature that records requests of the endpoints, buses or clients it is applied to. */
     HandoffFeature feature();

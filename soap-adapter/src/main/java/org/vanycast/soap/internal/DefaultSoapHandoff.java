@@ -1,5 +1,7 @@
 package org.vanycast.soap.internal;
 
+import org.vanycast.soap.spi.AdoptionTarget;
+
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -102,10 +104,12 @@ public final class DefaultSoapHandoff implements SoapHandoff, AutoCloseable {
         return null;
     }
 
+    @Override
     public void addAdoptionTarget(AdoptionTarget target) {
         targets.add(target);
     }
 
+    @Override
     public void removeAdoptionTarget(AdoptionTarget target) {
         targets.remove(target);
     }

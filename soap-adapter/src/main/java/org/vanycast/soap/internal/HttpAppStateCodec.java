@@ -1,5 +1,7 @@
 package org.vanycast.soap.internal;
 
+import org.vanycast.soap.spi.AdoptionTarget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -21,7 +21,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.soap.api.SoapHandoff;
-import org.vanycast.soap.internal.AdoptionTarget;
+import org.vanycast.soap.spi.AdoptionTarget;
 import org.vanycast.soap.internal.DefaultSoapHandoff;
 
 /**
