@@ -115,6 +115,11 @@ public final class TestbedDaemon {
         String id = args[0];
         TestbedConfig c = Testbed.readState(id);
         Testbed tb = Testbed.attach(c);
+        if (c.agents()) {
+            Agents agents = Agents.start(tb);
+            agents.writeSecret(dir(id).resolve("home.secret"));
+            agents.contact(c.nodeNames().get(0));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(tb::close));
         Testbed.writeState(c, ProcessHandle.current().pid());
         Properties ap = new Properties();

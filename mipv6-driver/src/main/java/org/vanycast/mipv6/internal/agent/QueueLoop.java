@@ -19,6 +19,10 @@ final class QueueLoop implements AutoCloseable {
     /** Decides about one queued packet; returns true to accept it, false to drop it. */
     interface Handler {
         boolean handle(byte[] packet, long nowNanos) throws Exception;
+
+        /** Called on the loop thread at least every 50 ms (engine timers). */
+        default void tick(long nowNanos) throws Exception {
+        }
     }
 
     private final Thread thread;
@@ -32,7 +36,7 @@ final class QueueLoop implements AutoCloseable {
             try (NfQueue q = NfQueue.open(queue, 0xffff, 1024)) {
                 ready.countDown();
                 while (running) {
-                    List<NfQueue.QueuedPacket> got = q.poll(100);
+                    List<NfQueue.QueuedPacket> got = q.poll(50);
                     for (NfQueue.QueuedPacket p : got) {
                         boolean accept = false;
                         try {
@@ -46,6 +50,12 @@ final class QueueLoop implements AutoCloseable {
                         } else {
                             q.drop(p.id());
                         }
+                    }
+                    try {
+                        handler.tick(System.nanoTime());
+                    } catch (Exception | LinkageError e) {
+                        counters.count("timer-error");
+                        LOG.debug("queue {}: timer: {}", queue, e.toString());
                     }
                 }
             } catch (Exception e) {

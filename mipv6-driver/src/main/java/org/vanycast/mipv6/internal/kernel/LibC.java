@@ -42,6 +42,15 @@ interface LibC extends Library {
 
     int poll(PollFd[] fds, int nfds, int timeout);
 
+    int ppoll(PollFd[] fds, int nfds, Timespec timeout, Pointer sigmask);
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    int PR_SET_TIMERSLACK = 29;
+    int SCHED_FIFO = 1;
+
+    int sched_setscheduler(int pid, int policy, int[] param);
+
     int open(String path, int flags);
 
     int close(int fd);
@@ -49,6 +58,13 @@ interface LibC extends Library {
     int setns(int fd, int nstype);
 
     String strerror(int errnum);
+
+    /** {@code struct timespec} (64-bit). */
+    @Structure.FieldOrder({"tv_sec", "tv_nsec"})
+    class Timespec extends Structure {
+        public long tv_sec;
+        public long tv_nsec;
+    }
 
     /** {@code struct pollfd}. */
     @Structure.FieldOrder({"fd", "events", "revents"})

@@ -38,6 +38,7 @@ public final class NfQueue implements AutoCloseable {
     private final Memory buffer = new Memory(256 * 1024);
     private final List<QueuedPacket> batch = new ArrayList<>();
     private final LibC.PollFd[] pollFds = (LibC.PollFd[]) new LibC.PollFd().toArray(1);
+    private final LibC.Timespec timeout = new LibC.Timespec();
     private boolean closed;
 
     private NfQueue(Pointer handle, Pointer queue, int number) {
@@ -96,6 +97,24 @@ public final class NfQueue implements AutoCloseable {
     @SuppressWarnings("unused")
     private NfqLib.NfqCallback trampoline;
 
+    /**
+     * Sets the calling thread's timer slack (default 50 µs) so that time-outs expire on time;
+     * the WAN emulator uses 1 µs. Returns false if the kernel refused.
+     */
+    public static boolean setTimerSlackNanos(long nanos) {
+        return LibC.INSTANCE.prctl(LibC.PR_SET_TIMERSLACK, nanos, 0, 0, 0) == 0;
+    }
+
+    /**
+     * Gives the calling thread real-time (SCHED_FIFO) priority {@code priority} so that packet
+     * release times hold on a loaded machine. The thread must block between bursts (it does:
+     * in {@link #pollNanos}); the kernel still caps real-time tasks at 95 % CPU. Returns false
+     * if refused (no CAP_SYS_NICE).
+     */
+    public static boolean setRealtimePriority(int priority) {
+        return LibC.INSTANCE.sched_setscheduler(0, LibC.SCHED_FIFO, new int[] {priority}) == 0;
+    }
+
     public int number() {
         return number;
     }
@@ -105,8 +124,18 @@ public final class NfQueue implements AutoCloseable {
      * (possibly none). Each returned packet still needs a verdict.
      */
     public List<QueuedPacket> poll(int timeoutMillis) throws NativeException {
+        return pollNanos(timeoutMillis * 1_000_000L);
+    }
+
+    /**
+     * Like {@link #poll(int)} with a nanosecond time-out ({@code ppoll}), for callers that must
+     * wake up precisely (the WAN emulator releasing held packets).
+     */
+    public List<QueuedPacket> pollNanos(long timeoutNanos) throws NativeException {
         batch.clear();
-        int n = LibC.INSTANCE.poll(pollFds, 1, timeoutMillis);
+        timeout.tv_sec = timeoutNanos / 1_000_000_000L;
+        timeout.tv_nsec = timeoutNanos % 1_000_000_000L;
+        int n = LibC.INSTANCE.ppoll(pollFds, 1, timeout, null);
         if (n < 0) {
             int err = Native.getLastError();
             if (err == LibC.EINTR) {

@@ -1,0 +1,210 @@
+package org.vanycast.mipv6.internal.agent;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.mipv6.api.HomeAgent;
+import org.vanycast.mipv6.api.Ipv6Packet;
+import org.vanycast.mipv6.api.Ipv6PacketCodec;
+import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
+import org.vanycast.mipv6.api.MobilityAction;
+import org.vanycast.mipv6.internal.kernel.NetNs;
+import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
+
+/**
+ * The {@code ha-agent}: the engine's {@link HomeAgent} role on the wire, for the logical
+ * addresses of one home prefix.
+ *
+ * <p><b>Signalling.</b> Home registrations are Binding Updates with a Home Address option,
+ * ESP-protected (RFC 4877); this kernel drops Home Address options, so ip6tables-legacy
+ * raw-table rules queue ESP and Mobility Header packets addressed to the home agent to us
+ * first. The engine checks the SA, ICV, anti-replay window, sequence number and home
+ * address; what it rejects is dropped and counted per reason. Acknowledgements leave with
+ * a type 2 routing header through a header-included raw socket.
+ *
+ * <p><b>Why seg6 encapsulation for the tunnel:</b> this kernel has neither {@code ip6_tunnel}
+ * (ip6ip6) nor dummy interfaces nor TUN creation over rtnetlink, but it has SRv6. A route
+ * {@code X encap seg6 mode encap.red segs CoA} wraps packets to X in an outer IPv6 header
+ * towards the care-of address with no segment routing header — on the wire exactly the RFC
+ * 2473 IPv6-in-IPv6 encapsulation RFC 6275 §10.4.1 prescribes — entirely in the kernel, so
+ * a tunnelled packet costs no user-space hop (a TUN forwarder would add two copies and two
+ * context switches per packet, tens of µs of ε, and cap throughput). The outer source is
+ * the home agent address ({@code ip sr tunsrc}). Reverse-tunnelled packets (from X, sent by
+ * the node) are decapsulated by a {@code seg6local End.DT6} route for the home agent
+ * address, which a policy rule applies only to protocol-41 packets from registered care-of
+ * addresses, and then forwarded. HoTI/HoT relaying for the mobile node follows: the HoTI
+ * arrives reverse-tunnelled and is forwarded, the HoT to X is tunnelled to the care-of
+ * address. nftables translation was the third option; it would rewrite X itself, which
+ * breaks the node's sockets bound to X and the Home Test's home-address check.
+ */
+public final class HomeAgentService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HomeAgentService.class);
+    static final int DECAP_TABLE = 200;
+
+    private final String ns;
+    private final Inet6Address address;
+    private final String uplink;
+    private final int queue;
+    private final HomeAgent engine;
+    private final DropCounters counters = new DropCounters();
+    private final Map<Inet6Address, Inet6Address> bindings = new ConcurrentHashMap<>();
+    private RawMobilitySocket socket;
+    private PacketSender sender;
+    private QueueLoop loop;
+
+    private HomeAgentService(String ns, Inet6Address address, String uplink, int queue) {
+        this.ns = ns;
+        this.address = address;
+        this.uplink = uplink;
+        this.queue = queue;
+        this.engine = new HomeAgent(address, HomeAgent.Config.defaults());
+    }
+
+    /**
+     * Starts a home agent at {@code address} in namespace {@code ns} (null: the caller's),
+     * tunnelling out of interface {@code uplink}, taking packets from NFQUEUE {@code queue}.
+     */
+    public static HomeAgentService start(String ns, Inet6Address address, String uplink, int queue) throws Exception {
+        HomeAgentService h = new HomeAgentService(ns, address, uplink, queue);
+        try {
+            h.setUp();
+        } catch (Exception e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    private void setUp() throws Exception {
+        String ha = Setup.a(address);
+        for (String proto : new String[] {"esp", "135"}) {
+            Setup.run(ns, "ip6tables-legacy", "-t", "raw", "-I", "PREROUTING", "-p", proto, "-d", ha,
+                    "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
+        }
+        Setup.run(ns, "ip", "-6", "route", "replace", ha + "/128", "encap", "seg6local", "action", "End.DT6",
+                "table", "main", "dev", uplink, "table", Integer.toString(DECAP_TABLE));
+        // The decapsulation rule must come before the local table, else the home agent
+        // address simply receives the protocol-41 packet and drops it.
+        Setup.quietly(ns, "ip", "-6", "rule", "del", "pref", "0", "lookup", "local");
+        Setup.quietly(ns, "ip", "-6", "rule", "add", "pref", "1000", "lookup", "local");
+        Setup.run(ns, "ip", "sr", "tunsrc", "set", ha);
+        socket = NetNs.call(ns, () -> RawMobilitySocket.open(null));
+        sender = new PacketSender(socket, null, null);
+        loop = QueueLoop.start(ns, queue, new QueueLoop.Handler() {
+            @Override
+            public boolean handle(byte[] packet, long nowNanos) throws Exception {
+                return onPacket(packet, nowNanos);
+            }
+
+            @Override
+            public void tick(long nowNanos) throws Exception {
+                List<MobilityAction> due;
+                synchronized (engine) {
+                    due = engine.nextDeadline() <= nowNanos ? engine.onTimer(nowNanos) : List.of();
+                }
+                perform(due);
+            }
+        }, counters);
+        LOG.info("home agent {} up (queue {})", ha, queue);
+    }
+
+    /** Serves home address {@code home}: registrations protected with SAs derived from {@code secret}. */
+    public void serve(Inet6Address home, byte[] secret) {
+        synchronized (engine) {
+            engine.addMobileNode(home, HomeKeys.toHomeAgent(secret, home, address), HomeKeys.fromHomeAgent(secret, home, address));
+        }
+    }
+
+    private boolean onPacket(byte[] raw, long now) throws IOException {
+        Ipv6Packet p;
+        try {
+            p = Ipv6PacketCodec.decode(raw);
+        } catch (MalformedMobilityHeaderException e) {
+            counters.count("MALFORMED");
+            LOG.debug("malformed packet to the home agent: {}", e.getMessage());
+            return false;
+        }
+        List<MobilityAction> actions;
+        synchronized (engine) {
+            actions = engine.receive(p, now);
+        }
+        perform(actions);
+        return false;
+    }
+
+    private void perform(List<MobilityAction> actions) throws IOException {
+        for (MobilityAction a : actions) {
+            if (a instanceof MobilityAction.Send s) {
+                sender.send(s.packet());
+            } else if (a instanceof MobilityAction.BindingAdded b) {
+                register(b.entry().homeAddress(), b.entry().careOfAddress());
+                counters.count("registered");
+            } else if (a instanceof MobilityAction.BindingRemoved r) {
+                deregister(r.entry().homeAddress());
+                counters.count("deregistered-" + r.cause());
+            } else if (a instanceof MobilityAction.Dropped d) {
+                counters.count(d.reason().name());
+            } else if (a instanceof MobilityAction.SendParameterProblem pp) {
+                sender.sendParameterProblem(address, pp.offending(), pp.mobilityHeaderOffset());
+            }
+        }
+    }
+
+    private void register(Inet6Address home, Inet6Address careOf) throws IOException {
+        Inet6Address old = bindings.put(home, careOf);
+        Setup.run(ns, "ip", "-6", "route", "replace", Setup.a(home) + "/128", "encap", "seg6", "mode", "encap.red",
+                "segs", Setup.a(careOf), "dev", uplink);
+        if (old != null && !old.equals(careOf)) {
+            Setup.quietly(ns, "ip", "-6", "rule", "del", "from", Setup.a(old), "to", Setup.a(address), "ipproto", "ipv6");
+        }
+        if (old == null || !old.equals(careOf)) {
+            Setup.run(ns, "ip", "-6", "rule", "add", "pref", "100", "from", Setup.a(careOf), "to", Setup.a(address),
+                    "ipproto", "ipv6", "lookup", Integer.toString(DECAP_TABLE));
+        }
+        LOG.info("home registration {} -> {}", Setup.a(home), Setup.a(careOf));
+    }
+
+    private void deregister(Inet6Address home) {
+        Inet6Address old = bindings.remove(home);
+        Setup.quietly(ns, "ip", "-6", "route", "del", Setup.a(home) + "/128");
+        if (old != null) {
+            Setup.quietly(ns, "ip", "-6", "rule", "del", "from", Setup.a(old), "to", Setup.a(address), "ipproto", "ipv6");
+        }
+    }
+
+    /** Home registrations in effect (home address → care-of address). */
+    public Map<Inet6Address, Inet6Address> bindings() {
+        return Map.copyOf(bindings);
+    }
+
+    public DropCounters counters() {
+        return counters;
+    }
+
+    public boolean isRunning() {
+        return loop != null && loop.isRunning();
+    }
+
+    @Override
+    public void close() {
+        if (loop != null) {
+            loop.close();
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        if (ns == null || NetNs.exists(ns)) {
+            for (Inet6Address home : bindings.keySet()) {
+                deregister(home);
+            }
+            for (String proto : new String[] {"esp", "135"}) {
+                Setup.quietly(ns, "ip6tables-legacy", "-t", "raw", "-D", "PREROUTING", "-p", proto, "-d", Setup.a(address),
+                        "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
+            }
+        }
+    }
+}

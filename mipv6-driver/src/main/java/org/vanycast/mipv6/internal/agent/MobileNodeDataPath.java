@@ -1,0 +1,373 @@
+package org.vanycast.mipv6.internal.agent;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.mipv6.api.BindingAcknowledgement;
+import org.vanycast.mipv6.api.BindingUpdate;
+import org.vanycast.mipv6.api.Ipv6Packet;
+import org.vanycast.mipv6.api.Ipv6PacketCodec;
+import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
+import org.vanycast.mipv6.api.MobileNodeSession;
+import org.vanycast.mipv6.api.MobilityAction;
+import org.vanycast.mipv6.api.MobilityHeader;
+import org.vanycast.mipv6.api.MobilityMessage;
+import org.vanycast.mipv6.api.ReturnRoutabilityResult;
+import org.vanycast.mipv6.api.SecurityAssociation;
+import org.vanycast.mipv6.internal.kernel.NetNs;
+import org.vanycast.mipv6.internal.kernel.NftBindingTranslator;
+import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
+
+/**
+ * The mobile-node data path of a service node that holds logical address X (its home
+ * address) at care-of address CoA — what the contact node and acceptors run.
+ *
+ * <ul>
+ * <li>Home tunnel, node side ({@link MobileNodeTunnel}): IPv6-in-IPv6 from the home agent
+ *     is decapsulated and delivered to X; what leaves from X without a binding goes back
+ *     through the home agent (reverse tunnelling, RFC 6275 §11.3.1).</li>
+ * <li>Home registration: an ESP-protected (RFC 4877) Binding Update with the H bit and a
+ *     Home Address option to the home agent, and its acknowledgement.</li>
+ * <li>Route optimization per client through the engine's {@link MobileNodeSession}: HoTI
+ *     from X (so through the home agent), CoTI from CoA directly, then the Binding Update
+ *     with a Home Address option; when it leaves, the node-side nftables translation for
+ *     that client (X ↔ CoA) is switched on, data is not held back for the acknowledgement.</li>
+ * </ul>
+ *
+ * Binding Acknowledgements carry a type 2 routing header, which this kernel drops: an
+ * ip6tables-legacy raw rule queues them here first. Thread-safe: engine calls are serialized.
+ */
+public final class MobileNodeDataPath implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MobileNodeDataPath.class);
+
+    private final String ns;
+    private final Inet6Address home;
+    private final Inet6Address careOf;
+    private final Inet6Address homeAgent;
+    private final int queue;
+    private final SecurityAssociation toHa;
+    private final SecurityAssociation fromHa;
+    private final DropCounters counters = new DropCounters();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Inet6Address, MobileNodeSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Inet6Address, BlockingQueue<MobilityAction>> events = new ConcurrentHashMap<>();
+    private final BlockingQueue<BindingAcknowledgement> homeAcks = new LinkedBlockingQueue<>();
+    private final MobileNodeTunnel tunnel;
+    private int homeSequence;
+    private RawMobilitySocket homeSocket;
+    private RawMobilitySocket careOfSocket;
+    private PacketSender sender;
+    private NftBindingTranslator translator;
+    private QueueLoop loop;
+    private Thread receiver;
+    private volatile boolean running = true;
+
+    private MobileNodeDataPath(String ns, Inet6Address home, Inet6Address careOf, Inet6Address homeAgent, String dev,
+                               byte[] secret, int queue) {
+        this.ns = ns;
+        this.home = home;
+        this.careOf = careOf;
+        this.homeAgent = homeAgent;
+        this.queue = queue;
+        this.toHa = HomeKeys.toHomeAgent(secret, home, homeAgent);
+        this.fromHa = HomeKeys.fromHomeAgent(secret, home, homeAgent);
+        this.tunnel = new MobileNodeTunnel(ns, home, careOf, homeAgent, dev);
+    }
+
+    /**
+     * Sets the node up in namespace {@code ns} (null: the caller's): X on loopback, the home
+     * tunnel through interface {@code dev}, NFQUEUE {@code queue}, nftables table {@code table}.
+     */
+    public static MobileNodeDataPath start(String ns, Inet6Address home, Inet6Address careOf, Inet6Address homeAgent,
+                                           String dev, byte[] secret, int queue, String table) throws Exception {
+        MobileNodeDataPath m = new MobileNodeDataPath(ns, home, careOf, homeAgent, dev, secret, queue);
+        try {
+            m.setUp(table);
+        } catch (Exception e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    private void setUp(String table) throws Exception {
+        tunnel.setUp();
+        Setup.run(ns, "ip6tables-legacy", "-t", "raw", "-I", "PREROUTING", "-m", "rt", "--rt-type", "2",
+                "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
+        translator = NetNs.call(ns, () -> NftBindingTranslator.create(table));
+        homeSocket = NetNs.call(ns, () -> RawMobilitySocket.open(home));
+        careOfSocket = NetNs.call(ns, () -> RawMobilitySocket.open(careOf));
+        sender = new PacketSender(careOfSocket, home, homeSocket);
+        loop = QueueLoop.start(ns, queue, new QueueLoop.Handler() {
+            @Override
+            public boolean handle(byte[] packet, long nowNanos) throws Exception {
+                onQueued(packet, nowNanos);
+                return false;
+            }
+
+            @Override
+            public void tick(long nowNanos) throws Exception {
+                onTimer(nowNanos);
+            }
+        }, counters);
+        receiver = new Thread(this::receiveLoop, "mn-receive-" + Setup.a(careOf));
+        receiver.setDaemon(true);
+        receiver.start();
+    }
+
+    private void onQueued(byte[] raw, long now) throws IOException {
+        Ipv6Packet p;
+        try {
+            p = Ipv6PacketCodec.decode(raw);
+        } catch (MalformedMobilityHeaderException e) {
+            counters.count("MALFORMED");
+            return;
+        }
+        if (p.source().equals(homeAgent) && p.upperLayerProtocol() == SecurityAssociation.IPPROTO_ESP) {
+            onHomeAgentPacket(p);
+        } else {
+            dispatch(p, now);
+        }
+    }
+
+    private void onHomeAgentPacket(Ipv6Packet p) {
+        SecurityAssociation.Opened opened;
+        synchronized (fromHa) {
+            opened = fromHa.unprotect(p.upperLayer());
+        }
+        if (!opened.ok() || opened.nextHeader() != MobilityHeader.IPPROTO_MH) {
+            counters.count(opened.ok() ? "UNEXPECTED_MESSAGE" : opened.failure().name());
+            return;
+        }
+        try {
+            MobilityMessage m = new Ipv6Packet(0, 0, 64, p.source(), p.destination(), null, p.routingHomeAddress(),
+                    MobilityHeader.IPPROTO_MH, opened.payload()).mobilityHeader().message();
+            if (m instanceof BindingAcknowledgement ba) {
+                homeAcks.add(ba);
+            } else {
+                counters.count("UNEXPECTED_MESSAGE");
+            }
+        } catch (MalformedMobilityHeaderException e) {
+            counters.count("MALFORMED");
+        }
+    }
+
+    private void receiveLoop() {
+        while (running) {
+            for (RawMobilitySocket s : new RawMobilitySocket[] {homeSocket, careOfSocket}) {
+                try {
+                    RawMobilitySocket.Received r = s.receive(20);
+                    if (r != null) {
+                        Inet6Address dst = s == homeSocket ? home : careOf;
+                        dispatch(new Ipv6Packet(0, 0, 64, r.source(), dst, null, null, MobilityHeader.IPPROTO_MH,
+                                r.mobilityHeader()), System.nanoTime());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (running) {
+                        counters.count("receive-error");
+                        LOG.debug("mobile node receive: {}", e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private synchronized void dispatch(Ipv6Packet p, long now) throws IOException {
+        MobileNodeSession s = sessions.get(p.source());
+        if (s == null) {
+            counters.count("NO_SESSION");
+            return;
+        }
+        perform(p.source(), s.receive(p, now));
+    }
+
+    private synchronized void onTimer(long now) throws IOException {
+        for (Map.Entry<Inet6Address, MobileNodeSession> e : sessions.entrySet()) {
+            if (e.getValue().nextDeadline() <= now) {
+                perform(e.getKey(), e.getValue().onTimer(now));
+            }
+        }
+    }
+
+    private void perform(Inet6Address client, List<MobilityAction> actions) throws IOException {
+        for (MobilityAction a : actions) {
+            if (a instanceof MobilityAction.Send s) {
+                sender.send(s.packet());
+            } else if (a instanceof MobilityAction.Dropped d) {
+                counters.count(d.reason().name());
+            } else if (a instanceof MobilityAction.BindingStateChanged c) {
+                if (c.state() == MobilityAction.BindingStateChanged.State.SENT) {
+                    // RFC 6275 lets data follow the Binding Update at once: switch translation on now.
+                    translator.bindMobile(client, home, careOf);
+                } else if (c.state() == MobilityAction.BindingStateChanged.State.FAILED
+                        || c.state() == MobilityAction.BindingStateChanged.State.DEREGISTERED) {
+                    translator.unbindMobile(client, home);
+                }
+                events(client).add(a);
+            } else if (a instanceof MobilityAction.ReturnRoutabilityComplete) {
+                events(client).add(a);
+            }
+        }
+    }
+
+    private BlockingQueue<MobilityAction> events(Inet6Address client) {
+        return events.computeIfAbsent(client, c -> new LinkedBlockingQueue<>());
+    }
+
+    private synchronized MobileNodeSession session(Inet6Address client, int initialSequence) {
+        return sessions.computeIfAbsent(client, c -> new MobileNodeSession(home, c, random, initialSequence,
+                MobileNodeSession.Config.defaults()));
+    }
+
+    /** Registers CoA for X at the home agent and waits for an accepting acknowledgement. */
+    public void registerHome(int lifetimeUnits, Duration timeout) throws IOException, InterruptedException {
+        int seq;
+        Ipv6Packet p;
+        synchronized (toHa) {
+            seq = homeSequence = (homeSequence + 1) & 0xffff;
+            BindingUpdate bu = new BindingUpdate(seq, BindingUpdate.FLAG_ACK | BindingUpdate.FLAG_HOME_REGISTRATION,
+                    lifetimeUnits, List.of());
+            p = toHa.protect(careOf, homeAgent, home, null, bu);
+        }
+        sender.send(p);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            BindingAcknowledgement ba = left > 0 ? homeAcks.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (ba == null) {
+                throw new IOException("no Binding Acknowledgement from home agent " + Setup.a(homeAgent) + " within " + timeout);
+            }
+            if (ba.sequence() == seq) {
+                if (!ba.status().isAccepted()) {
+                    throw new IOException("home registration refused: " + ba.status());
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Return routability and a Binding Update towards {@code client}; returns once the client
+     * acknowledged (the translation is already active when the update leaves).
+     *
+     * @param previousSequence the last sequence number used towards this client (0 at first)
+     */
+    public MobilityAction.BindingStateChanged bind(Inet6Address client, int previousSequence, Duration timeout)
+            throws IOException, InterruptedException {
+        synchronized (this) {
+            events(client).clear();
+            perform(client, session(client, previousSequence).bind(careOf, System.nanoTime()));
+        }
+        return awaitState(client, timeout);
+    }
+
+    /** Return routability only (the Prepare step); the result can be shipped to the node that binds. */
+    public ReturnRoutabilityResult prepare(Inet6Address client, Duration timeout) throws IOException, InterruptedException {
+        synchronized (this) {
+            events(client).clear();
+            perform(client, session(client, 0).prepare(careOf, System.nanoTime()));
+        }
+        MobilityAction a = await(client, x -> x instanceof MobilityAction.ReturnRoutabilityComplete, timeout);
+        return ((MobilityAction.ReturnRoutabilityComplete) a).result();
+    }
+
+    /** Takes a client over with return-routability tokens obtained earlier (versatile-anycast handoff). */
+    public MobilityAction.BindingStateChanged handoff(Inet6Address client, int previousSequence,
+            ReturnRoutabilityResult tokens, Duration timeout) throws IOException, InterruptedException {
+        synchronized (this) {
+            events(client).clear();
+            perform(client, session(client, previousSequence).handoff(previousSequence, tokens, System.nanoTime()));
+        }
+        return awaitState(client, timeout);
+    }
+
+    /** Last sequence number sent towards {@code client}, or -1 if none. */
+    public synchronized int sequence(Inet6Address client) {
+        MobileNodeSession s = sessions.get(client);
+        return s == null ? -1 : s.sequence();
+    }
+
+    /** Stops translating for {@code client} locally (its traffic to X goes through the home agent again). */
+    public synchronized void forget(Inet6Address client) throws IOException {
+        translator.unbindMobile(client, home);
+        sessions.remove(client);
+    }
+
+    private MobilityAction.BindingStateChanged awaitState(Inet6Address client, Duration timeout)
+            throws IOException, InterruptedException {
+        MobilityAction a = await(client, x -> x instanceof MobilityAction.BindingStateChanged c
+                && c.state() != MobilityAction.BindingStateChanged.State.SENT, timeout);
+        MobilityAction.BindingStateChanged c = (MobilityAction.BindingStateChanged) a;
+        if (c.state() == MobilityAction.BindingStateChanged.State.FAILED) {
+            throw new IOException("binding at " + Setup.a(client) + " failed: " + c.status());
+        }
+        return c;
+    }
+
+    private MobilityAction await(Inet6Address client, Predicate<MobilityAction> match, Duration timeout)
+            throws IOException, InterruptedException {
+        BlockingQueue<MobilityAction> q = events(client);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            MobilityAction a = left > 0 ? q.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (a == null) {
+                throw new IOException("no answer from " + Setup.a(client) + " within " + timeout);
+            }
+            if (match.test(a)) {
+                return a;
+            }
+        }
+    }
+
+    public Inet6Address home() {
+        return home;
+    }
+
+    public Inet6Address careOf() {
+        return careOf;
+    }
+
+    public DropCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (loop != null) {
+            loop.close();
+        }
+        if (receiver != null) {
+            try {
+                receiver.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : new AutoCloseable[] {homeSocket, careOfSocket, translator}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing: {}", e.toString());
+                }
+            }
+        }
+        if (ns == null || NetNs.exists(ns)) {
+            Setup.quietly(ns, "ip6tables-legacy", "-t", "raw", "-D", "PREROUTING", "-m", "rt", "--rt-type", "2",
+                    "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
+            tunnel.close();
+        }
+    }
+}
