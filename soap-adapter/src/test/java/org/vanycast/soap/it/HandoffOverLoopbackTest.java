@@ -142,6 +142,56 @@ class HandoffOverLoopbackTest {
     }
 
     @Test
+    void shouldReplayAResumableRequestWhoseResponseHadNotStartedOnTheAcceptor() throws Exception {
+        startDonorAndConnect(HandoffSettings.defaults());
+        client.get("/files/late.bin?size=" + (1 << 20) + "&hold=1");
+        await("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
+        SocketChannel ch = donor.onlyConnection();
+        await("the request is being served", () -> trackedOrNull(ch) != null
+                && trackedOrNull(ch).currentRequest() != null);
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        HttpAppState decoded = HttpStateFormat.decode(state);
+        assertEquals(HttpAppState.Kind.REPLAY, decoded.kind());
+        assertFalse(decoded.headerSent());
+
+        startAcceptor(HandoffSettings.defaults());
+        acceptor.holdRelease.countDown(); // the replayed request asks the acceptor to hold too
+        acceptor.codec().restore(ch, state);
+        handedOff = ch;
+        Http11.Response r = Http11.read(client.in);
+        assertArrayEquals(Documents.sha256("late.bin", 1 << 20), Documents.sha256().digest(r.body()));
+        assertTrue(client.soap("whoAmI", "<caller>z</caller>").contains("node-b"));
+    }
+
+    @Test
+    void shouldContinueALargeSoapGetRangeResponseMidBodyByReplayOnTheAcceptor() throws Exception {
+        int length = 3 << 20;
+        long offset = 12345;
+        startDonorAndConnect(HandoffSettings.defaults());
+        client.sendSoap("getRange", "<name>big.doc</name><offset>" + offset + "</offset><length>" + length
+                + "</length>");
+        SocketChannel ch = donorConnectionMidBody();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+        HttpAppState decoded = HttpStateFormat.decode(state);
+        assertEquals(HttpAppState.Kind.CONTINUE, decoded.kind());
+        assertEquals("test-getRange", decoded.resumable());
+        assertTrue(decoded.request().bodyComplete());
+
+        startAcceptor(HandoffSettings.defaults());
+        CompletableFuture<Void> continued = acceptor.codec().restoreAsync(ch, state);
+        handedOff = ch;
+        Http11.Response r = Http11.read(client.in);
+        continued.get(30, TimeUnit.SECONDS);
+        String xml = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String b64 = xml.substring(xml.indexOf("<return>") + 8, xml.indexOf("</return>"));
+        byte[] range = java.util.Base64.getMimeDecoder().decode(b64);
+        byte[] expected = new byte[length];
+        Documents.fill("big.doc", offset, expected, 0, length);
+        assertArrayEquals(Documents.sha256().digest(expected), Documents.sha256().digest(range));
+        assertTrue(client.soap("whoAmI", "<caller>y</caller>").contains("node-b"));
+    }
+
+    @Test
     void shouldServeTheNextSoapCallsOnTheAcceptorAfterAnIdleKeepAliveHandoff() throws Exception {
         startDonorAndConnect(HandoffSettings.defaults());
         for (int i = 0; i < 10; i++) {

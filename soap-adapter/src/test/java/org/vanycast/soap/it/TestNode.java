@@ -18,6 +18,7 @@ import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.vanycast.soap.api.HandoffSettings;
 import org.vanycast.soap.api.RecordedRequest;
+import org.vanycast.soap.api.ReplayResumable;
 import org.vanycast.soap.api.ResumableResponse;
 import org.vanycast.soap.api.SoapHandoff;
 import org.vanycast.soap.internal.DefaultSoapHandoff;
@@ -36,6 +37,7 @@ final class TestNode implements AutoCloseable {
     final HandoffConnector connector;
     final CountDownLatch slowEntered = new CountDownLatch(1);
     final CountDownLatch slowRelease = new CountDownLatch(1);
+    final CountDownLatch holdRelease = new CountDownLatch(1);
     private final Server server;
 
     TestNode(String name, int port, HandoffSettings settings) throws Exception {
@@ -56,7 +58,7 @@ final class TestNode implements AutoCloseable {
         ServletHolder cxfHolder = new ServletHolder("cxf", cxf);
         cxfHolder.setInitOrder(1);
         context.addServlet(cxfHolder, "/soap/*");
-        context.addServlet(new ServletHolder("files", new DownloadServlet()), "/files/*");
+        context.addServlet(new ServletHolder("files", new DownloadServlet(holdRelease)), "/files/*");
         server.setHandler(context);
         server.start();
 
@@ -70,6 +72,11 @@ final class TestNode implements AutoCloseable {
         factory.create();
 
         handoff.register(new FileResumable());
+        // getRange answers depend only on the request: any node regenerates them by replay.
+        handoff.register(new ReplayResumable("test-getRange",
+                java.net.URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/"),
+                r -> r.path().equals("/soap/docs")
+                        && new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains("getRange")));
     }
 
     int port() {
@@ -94,6 +101,8 @@ final class TestNode implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        slowRelease.countDown();
+        holdRelease.countDown();
         server.stop();
         handoff.close();
     }
@@ -101,11 +110,24 @@ final class TestNode implements AutoCloseable {
     /** GET /files/NAME?size=N[&chunked=1]: a deterministic document, in 8 KiB writes. */
     static final class DownloadServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private final transient CountDownLatch hold;
+
+        DownloadServlet(CountDownLatch hold) {
+            this.hold = hold;
+        }
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             String docName = req.getPathInfo().substring(1);
             long size = Long.parseLong(req.getParameter("size"));
+            if (req.getParameter("hold") != null) {
+                // The test decides when the response starts.
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             resp.setContentType("application/octet-stream");
             if (req.getParameter("chunked") == null) {
                 resp.setContentLengthLong(size);
