@@ -51,6 +51,8 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         if (releaseGrace.isNegative()) {
             throw new IllegalArgumentException("negative release grace " + releaseGrace);
         }
+        // run the kernel probes (and load JNA) now, not during the first handoff
+        unavailabilityCause().ifPresent(cause -> LOG.warn("TCP migration unavailable here: {}", cause));
         this.worker = new Worker();
         if (mode == FreezeMode.NFTABLES) {
             NftFreezeSet set;
@@ -62,7 +64,12 @@ public final class TcpConnectionMigrator implements TcpMigrator {
             }
             this.freezer = new NftablesFreezer(set, worker);
         } else {
-            this.freezer = new SocketFilterFreezer();
+            try {
+                this.freezer = worker.call(SocketFilterFreezer::new);
+            } catch (IOException e) {
+                worker.shutdown();
+                throw e;
+            }
         }
     }
 

@@ -66,9 +66,9 @@ public final class NftFreezeSet implements AutoCloseable {
                     + "table inet " + TABLE + " {\n"
                     + "  set conns { type ipv6_addr . inet_service . ipv6_addr . inet_service; }\n"
                     + "  chain pre { type filter hook prerouting priority -400; policy accept;\n"
-                    + "    ip6 daddr . tcp dport . ip6 saddr . tcp sport @conns drop }\n"
+                    + "    ip6 daddr . tcp dport . ip6 saddr . tcp sport @conns drop\n  }\n"
                     + "  chain out { type filter hook output priority -400; policy accept;\n"
-                    + "    ip6 saddr . tcp sport . ip6 daddr . tcp dport @conns drop }\n"
+                    + "    ip6 saddr . tcp sport . ip6 daddr . tcp dport @conns drop\n  }\n"
                     + "}\n", "install freeze table");
         } catch (IOException e) {
             set.close();

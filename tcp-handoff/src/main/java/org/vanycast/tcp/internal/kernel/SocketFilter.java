@@ -58,6 +58,15 @@ public final class SocketFilter {
         Syscalls.set(fd, Syscalls.SOL_SOCKET, Syscalls.SO_ATTACH_FILTER, PROG, (int) PROG.size(), "SO_ATTACH_FILTER");
     }
 
+    public static int mark(int fd) throws NativeCallException {
+        return Syscalls.getInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_MARK, "SO_MARK");
+    }
+
+    /** SO_MARK; the socket's cached route is dropped, so the next transmission looks the route up again. */
+    public static void setMark(int fd, int mark) throws NativeCallException {
+        Syscalls.setInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_MARK, mark, "SO_MARK");
+    }
+
     public static void detach(int fd) throws NativeCallException {
         Syscalls.setInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_DETACH_FILTER, 0, "SO_DETACH_FILTER");
     }

@@ -28,6 +28,7 @@ final class Syscalls {
     static final int SO_ATTACH_FILTER = 26;
     static final int SO_DETACH_FILTER = 27;
     static final int SO_SNDBUFFORCE = 32;
+    static final int SO_MARK = 36;
     static final int SO_RCVBUFFORCE = 33;
     static final int IPV6_FREEBIND = 78;
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -37,8 +38,12 @@ public final class Download {
 
     public enum Client { CURL, JAVA }
 
+    /** @param clientRate curl's {@code --limit-rate} (e.g. {@code "1M"}), or null for full speed */
     public record Config(int size, List<Integer> migrateAt, QueueMode queue, Client client,
-            MigrationHarness.Fault fault) {
+            MigrationHarness.Fault fault, String clientRate) {
+        public Config(int size, List<Integer> migrateAt, QueueMode queue, Client client, MigrationHarness.Fault fault) {
+            this(size, migrateAt, queue, client, fault, null);
+        }
     }
 
     public record Outcome(boolean bodyIntact, int clientExit, String clientError, List<MigrationHarness.Result> hops) {
@@ -68,11 +73,20 @@ public final class Download {
     public static Outcome run(MigrationHarness h, Config cfg) throws Exception {
         byte[] body = body(cfg.size());
         String expected = sha256(body);
-        Future<String[]> client = startClient(h.testbed(), cfg.client());
+        // FULL_QUEUE with the Java client: it stops reading shortly before the first handoff and
+        // goes on only after it, so its window is closed and the server's queue stays full
+        CountDownLatch clientMayRead = new CountDownLatch(1);
+        int pauseAt = cfg.queue() == QueueMode.FULL_QUEUE && cfg.client() == Client.JAVA && !cfg.migrateAt().isEmpty()
+                ? Math.max(0, cfg.migrateAt().get(0) - 32 * 1024) : -1;
+        Future<String[]> client = startClient(h.testbed(), cfg.client(), cfg.clientRate(), pauseAt, clientMayRead);
         List<MigrationHarness.Result> hops = new ArrayList<>();
         int node = 1;
         SocketChannel ch = acceptOne(h.listener(1), 20_000);
         try {
+            if (cfg.queue() == QueueMode.FULL_QUEUE) {
+                // a modest buffer the slow client cannot empty: it fills with never-sent data
+                ch.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+            }
             readRequestHead(ch);
             write(ch, ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
                     + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
@@ -83,7 +97,12 @@ public final class Download {
                 if (cfg.queue() == QueueMode.FULL_QUEUE) {
                     offset += fillQueue(ch, body, offset);
                 }
-                MigrationHarness.Result r = h.migrate(ch, node, cfg.queue() == QueueMode.DRAINED, cfg.fault());
+                MigrationHarness.Result r;
+                try {
+                    r = h.migrate(ch, node, cfg.queue() == QueueMode.DRAINED, cfg.fault());
+                } finally {
+                    clientMayRead.countDown();
+                }
                 hops.add(r);
                 ch = r.channel();
                 node = r.node();
@@ -155,12 +174,18 @@ public final class Download {
     }
 
     /** Result: {exit code, sha256 of the body, error text}. */
-    private static Future<String[]> startClient(Testbed tb, Client kind) throws IOException {
+    private static Future<String[]> startClient(Testbed tb, Client kind, String rate, int pauseAt,
+            CountDownLatch mayRead) throws IOException {
         String url = "http://[" + Testbed.X.getHostAddress() + "]:" + MigrationHarness.PORT + "/blob";
         if (kind == Client.CURL) {
             return tb.client().spawn("curl", () -> {
-                Process p = new ProcessBuilder("ip", "netns", "exec", tb.name("c"), "curl", "-sS", "-g", "--max-time",
-                        "60", "-o", "-", url).start();
+                List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", tb.name("c"), "curl", "-sS", "-g",
+                        "--max-time", "60", "-o", "-"));
+                if (rate != null) {
+                    cmd.addAll(List.of("--limit-rate", rate));
+                }
+                cmd.add(url);
+                Process p = new ProcessBuilder(cmd).start();
                 MessageDigest md = digest();
                 try (InputStream in = p.getInputStream()) {
                     byte[] buf = new byte[65536];
@@ -177,7 +202,7 @@ public final class Download {
         return tb.client().spawn("java-client", () -> {
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress(Testbed.X, MigrationHarness.PORT))) {
                 write(c, ByteBuffer.wrap("GET /blob HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-                return JavaHttpClient.readResponse(c);
+                return JavaHttpClient.readResponse(c, pauseAt, mayRead);
             } catch (IOException e) {
                 return new String[] {"1", "", e.toString()};
             }

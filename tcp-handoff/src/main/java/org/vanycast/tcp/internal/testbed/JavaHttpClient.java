@@ -6,13 +6,20 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** The plain-socket client: reads a Content-Length response to the end and hashes the body. */
 final class JavaHttpClient {
     private JavaHttpClient() {
     }
 
-    static String[] readResponse(SocketChannel c) throws IOException {
+    /**
+     * @param pauseAt  body bytes after which the client stops reading until {@code mayRead}
+     *                 opens (-1: never pauses)
+     */
+    static String[] readResponse(SocketChannel c, long pauseAt, CountDownLatch mayRead) throws IOException {
+        boolean paused = pauseAt < 0;
         ByteBuffer b = ByteBuffer.allocate(65536);
         StringBuilder head = new StringBuilder();
         MessageDigest md = Download.digest();
@@ -20,6 +27,17 @@ final class JavaHttpClient {
         long got = 0;
         boolean inBody = false;
         while (true) {
+            if (!paused && inBody && got >= pauseAt) {
+                paused = true;
+                try {
+                    if (!mayRead.await(30, TimeUnit.SECONDS)) {
+                        return new String[] {"1", "", "never told to read on"};
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new String[] {"1", "", "interrupted"};
+                }
+            }
             int n = c.read(b);
             if (n < 0) {
                 break;

@@ -34,13 +34,14 @@ public final class MigrationHarness implements AutoCloseable {
 
     /** What one migrate call did. {@code node} serves the connection afterwards. */
     public record Result(SocketChannel channel, int node, PhaseTimes times, TcpConnectionState state,
-            Exception acceptorError) {
+            Exception acceptorError, long donorPacketsAtSwitch) {
         public boolean migrated() {
             return acceptorError == null && times.activate() >= 0;
         }
     }
 
     private final Testbed testbed;
+    private volatile boolean countDonorPackets;
     private final TcpMigrator[] migrators = new TcpMigrator[3];
     private final ServerSocketChannel[] listeners = new ServerSocketChannel[3];
     private final SocketChannel[][] linkOut = new SocketChannel[3][3];
@@ -75,6 +76,14 @@ public final class MigrationHarness implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the router's counter of packets from the donor right after each switch (a fork of
+     * {@code nft}, milliseconds: for tests that check the donor stays silent, not for timing).
+     */
+    public void countDonorPacketsAtSwitch(boolean on) {
+        countDonorPackets = on;
     }
 
     public Testbed testbed() {
@@ -139,7 +148,7 @@ public final class MigrationHarness implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             SocketChannel resumed = frozen.resume();
             return new Result(resumed, from, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, -1, -1, -1,
-                    System.nanoTime() - start, state.size()), decoded, e);
+                    System.nanoTime() - start, state.size()), decoded, e, -1);
         }
         long t4 = System.nanoTime();
         testbed.switchTo(to);
@@ -147,8 +156,9 @@ public final class MigrationHarness implements AutoCloseable {
         SocketChannel active = recreated.activate();
         long t6 = System.nanoTime();
         frozen.release();
+        long donorPackets = countDonorPackets ? testbed.counters().getOrDefault(from == 1 ? "x_n1" : "x_n2", -1L) : -1;
         return new Result(active, to, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, recreateNs[0], t5 - t4,
-                t6 - t5, t6 - start, state.size()), decoded, null);
+                t6 - t5, t6 - start, state.size()), decoded, null, donorPackets);
     }
 
     private byte[] ship(byte[] record, int from, int to) throws IOException {

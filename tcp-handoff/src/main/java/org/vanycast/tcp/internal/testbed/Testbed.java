@@ -110,14 +110,38 @@ public final class Testbed implements AutoCloseable {
         }
         Shell.ok("ip", "-n", r, "-6", "route", "add", "fd00:ca5e:ff::1/128", "via", "fd00:ca5e:2::2");
         Shell.okWithInput("table inet vct {\n"
-                + "  counter rst {}\n  counter fin_n1 {}\n  counter fin_n2 {}\n"
+                + "  counter rst {}\n  counter rst_c {}\n  counter rst_n1 {}\n  counter rst_n2 {}\n"
+                + "  counter fin_n1 {}\n  counter fin_n2 {}\n  counter x_n1 {}\n  counter x_n2 {}\n"
                 + "  chain transit { type filter hook forward priority 0; policy accept;\n"
                 + "    tcp flags & rst == rst counter name \"rst\"\n"
+                + "    iifname \"c0\" tcp flags & rst == rst counter name \"rst_c\"\n"
+                + "    iifname \"n1\" tcp flags & rst == rst counter name \"rst_n1\"\n"
+                + "    iifname \"n2\" tcp flags & rst == rst counter name \"rst_n2\"\n"
+                + "    iifname \"n1\" ip6 saddr fd00:ca5e:ff::1 counter name \"x_n1\"\n"
+                + "    iifname \"n2\" ip6 saddr fd00:ca5e:ff::1 counter name \"x_n2\"\n"
                 + "    iifname \"n1\" tcp flags & fin == fin counter name \"fin_n1\"\n"
                 + "    iifname \"n2\" tcp flags & fin == fin counter name \"fin_n2\"\n  }\n}\n",
                 "ip", "netns", "exec", r, "nft", "-f", "-");
         routes = router.call(RouteNetlink::new);
         resources.add(routes);
+        String captureDir = System.getenv("VCT_CAPTURE");
+        if (captureDir != null) {
+            startCapture(Path.of(captureDir, base + ".pcap"));
+        }
+    }
+
+    /** Records the client link in the router namespace (for debugging: set VCT_CAPTURE to a folder). */
+    public void startCapture(Path file) throws IOException {
+        Process p = new ProcessBuilder("ip", "netns", "exec", name("r"), "tcpdump", "-Z", "root", "-U", "-q", "-n", "-s", "128", "-i", "c0",
+                "-w", file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        resources.add(() -> {
+            p.destroy();
+            p.waitFor();
+        });
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
     }
 
     private void link(String r, String dev, String peerNs, String rAddr, String peerAddr, String gw)
@@ -144,6 +168,14 @@ public final class Testbed implements AutoCloseable {
     public void limitClientLink(String rate) throws IOException {
         Shell.ok("ip", "netns", "exec", name("r"), "tc", "qdisc", "replace", "dev", "c0", "root", "tbf", "rate", rate,
                 "burst", "32kb", "limit", "4mb");
+    }
+
+    /** Caps the client's TCP receive buffer (tcp_rmem of its namespace), so a slow reader closes its window. */
+    public void limitClientReceiveBuffer(int maxBytes) throws IOException {
+        client.call(() -> {
+            sysctl("net/ipv4/tcp_rmem", "4096 " + Math.min(maxBytes, 131072) / 2 + " " + maxBytes);
+            return null;
+        });
     }
 
     public NsThread client() {
