@@ -7,6 +7,10 @@ import org.vanycast.core.internal.wire.NodeMessage;
 public interface NodeTransport {
     void send(String peer, NodeMessage message) throws IOException;
 
+    /** Drops the connection to {@code peer} (a stalled peer); the next send reconnects. */
+    default void disconnect(String peer) {
+    }
+
     /** Receives messages from authenticated members; {@code peer} is the name in their certificate. */
     @FunctionalInterface
     interface Inbound {

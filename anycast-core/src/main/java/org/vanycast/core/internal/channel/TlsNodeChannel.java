@@ -89,6 +89,14 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
     }
 
+    @Override
+    public void disconnect(String peer) {
+        PeerLink link = links.remove(peer);
+        if (link != null) {
+            link.close();
+        }
+    }
+
     private synchronized PeerLink connect(String peer) throws IOException {
         PeerLink existing = links.get(peer);
         if (existing != null && existing.isOpen()) {

@@ -38,9 +38,14 @@ final class AcceptorSide {
             String prepareFailure, long deadlineNanos) {
     }
 
+    /** A handoff this node completed, kept until the donor can no longer have given up on it. */
+    private record Completed(Init init, SocketChannel live, long expiresNanos) {
+    }
+
     private final HandoffCoordinator c;
     private final ReplayGuard replay;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Completed> completed = new ConcurrentHashMap<>();
 
     AcceptorSide(HandoffCoordinator c) {
         this.c = c;
@@ -80,8 +85,13 @@ final class AcceptorSide {
         }
     }
 
-    /** @return whether a pending preparation was waiting for this handoff */
+    /** @return whether a pending preparation or a completed handoff matched this Abort */
     boolean onAbort(String donor, Abort a) {
+        Completed done = completed.remove(key(donor, a.handoffId()));
+        if (done != null) {
+            withdraw(donor, a, done);
+            return true;
+        }
         Pending p = pending.remove(key(donor, a.handoffId()));
         if (p != null && p.preparation() != null) {
             p.preparation().close();
@@ -89,8 +99,36 @@ final class AcceptorSide {
         return p != null;
     }
 
-    /** Closes preparations whose Init never came. */
+    /**
+     * The donor gave up (its Done timeout expired) although this node completed: the donor has
+     * taken the binding back and resumed, so this copy must vanish without FIN or RST.
+     */
+    private void withdraw(String donor, Abort a, Completed done) {
+        c.connections.untrack(done.live());
+        String how;
+        try {
+            ConnectionMigrator m = c.drivers.migrator().orElseThrow(() -> new IOException("no ConnectionMigrator"));
+            m.freeze(done.live()).release();
+            how = "withdrawn silently";
+        } catch (IOException | RuntimeException e) {
+            how = "could not withdraw silently: " + e.getMessage();
+            try {
+                done.live().close();
+            } catch (IOException ignored) {
+                // nothing else to do
+            }
+        }
+        Init init = done.init();
+        HandoffEvent event = new HandoffEvent(init.handoffId(), HandoffRole.ACCEPTOR, donor, c.self,
+                init.socketState().remote(), HandoffOutcome.ROLLED_BACK, Map.of(), init.socketState().size(),
+                init.appStateSize(), Optional.of("donor aborted after Done (" + a.reason() + "); " + how));
+        LOG.warn("{}", event.toLogLine());
+        c.finished(event);
+    }
+
+    /** Closes preparations whose Init never came and forgets old completed handoffs. */
     void expire(long nowNanos) {
+        completed.values().removeIf(d -> nowNanos - d.expiresNanos() > 0);
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
             Pending p = it.next();
             if (nowNanos - p.deadlineNanos() > 0) {
@@ -188,6 +226,8 @@ final class AcceptorSide {
         long activate = timer.end(HandoffPhase.ACTIVATE);
         c.sequences.update(init.socketState().remote().getAddress(), used);
         c.connections.track(live);
+        completed.put(key(donor, init.handoffId()),
+                new Completed(init, live, c.clock.nanoTime() + 2 * c.config.doneTimeout().toNanos()));
         try {
             c.transport.send(donor, new Done(init.handoffId(), used, recreate, redirect, activate));
         } catch (IOException e) {

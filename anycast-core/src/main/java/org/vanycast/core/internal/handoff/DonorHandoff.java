@@ -106,17 +106,24 @@ final class DonorHandoff {
         timer.end(HandoffPhase.EXTRACT);
 
         int sequence = c.sequences.current(client.getAddress());
+        Init init = new Init(id, c.nonce(), c.clock.currentTimeMillis(), sequence, c.group.logicalAddress(), state, appState);
         c.awaiting.put(id, this);
         NodeMessage answer;
         try {
-            try {
-                c.transport.send(acceptor, new Init(id, c.nonce(), c.clock.currentTimeMillis(), sequence,
-                        c.group.logicalAddress(), state, appState));
-            } catch (IOException e) {
-                throw rollback(frozen, Reason.SEND_FAILED, e.getMessage(), e, false, 0);
-            }
+            // sent from another thread: a stalled acceptor can block a large write, and the
+            // Done timeout must still end this handoff
+            c.executor().execute(() -> {
+                try {
+                    c.transport.send(acceptor, init);
+                } catch (IOException | RuntimeException e) {
+                    reply.completeExceptionally(e);
+                }
+            });
             answer = awaitAnswer();
+        } catch (IOException e) {
+            throw rollback(frozen, Reason.SEND_FAILED, e.getMessage(), e, false, 0);
         } catch (TimeoutException e) {
+            c.transport.disconnect(acceptor); // unblocks a writer stuck on the stalled link
             abortQuietly(AbortReason.TIMEOUT, "no Done within " + c.config.doneTimeout().toMillis() + " ms");
             // the acceptor may have sent its binding (sequence + 1) before it went silent
             throw rollback(frozen, Reason.DONE_TIMEOUT, "no Done from " + acceptor + " within "
@@ -132,14 +139,14 @@ final class DonorHandoff {
                 abort.bindingMoved(), abort.sequenceUsed());
     }
 
-    private NodeMessage awaitAnswer() throws TimeoutException {
+    private NodeMessage awaitAnswer() throws TimeoutException, IOException {
         try {
             return reply.get(c.config.doneTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException("interrupted");
         } catch (ExecutionException e) {
-            throw new TimeoutException(e.getCause().toString());
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
@@ -194,12 +201,16 @@ final class DonorHandoff {
         return fail(reason, why.toString(), resumed, cause);
     }
 
+    /** Best effort and asynchronous: rollback never waits for an acceptor that may be gone. */
     private void abortQuietly(AbortReason reason, String message) {
-        try {
-            c.transport.send(acceptor, new Abort(id, reason, false, 0, message));
-        } catch (IOException | RuntimeException e) {
-            // the acceptor's Prepare expires on its own
-        }
+        Abort abort = new Abort(id, reason, false, 0, message);
+        c.executor().execute(() -> {
+            try {
+                c.transport.send(acceptor, abort);
+            } catch (IOException | RuntimeException e) {
+                // the acceptor's Prepare expires on its own
+            }
+        });
     }
 
     private HandoffFailedException fail(Reason reason, String message, SocketChannel keep, Throwable cause) {

@@ -230,6 +230,10 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         LOG.debug("dropped message from {}: {}", peer, why);
     }
 
+    Executor executor() {
+        return executor;
+    }
+
     byte[] nonce() {
         byte[] n = new byte[Init.NONCE_BYTES];
         random.nextBytes(n);

@@ -159,6 +159,30 @@ class HandoffCoordinatorTest {
     }
 
     @Test
+    void shouldRollBackWhenWritingInitToStalledAcceptorBlocks() throws Exception {
+        net.stall = s -> s.message() instanceof Init;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
+
+        assertEquals(Reason.DONE_TIMEOUT, x.reason());
+        assertEquals(1, net.disconnects.get(), "the stalled link is dropped so the writer is released");
+        assertEquals(1, n1.migrator.resumed.get());
+        assertEquals("n1", servedBy());
+    }
+
+    @Test
+    void shouldWithdrawAcceptorCopySilentlyWhenDonorGaveUpAfterDone() throws Exception {
+        net.lose = s -> s.message() instanceof org.vanycast.core.internal.wire.Done;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
+        assertEquals(Reason.DONE_TIMEOUT, x.reason());
+
+        await(() -> n2.events.stream().anyMatch(e -> e.outcome() == HandoffOutcome.ROLLED_BACK), "the acceptor to withdraw");
+        assertEquals(1, n2.migrator.released.get(), "frozen and released: no FIN or RST from the acceptor");
+        assertTrue(n2.coordinator.trackedConnections().isEmpty());
+        assertEquals("n1", servedBy());
+        assertEquals(1, n1.migrator.resumed.get());
+    }
+
+    @Test
     void shouldRejectReplayedInitWithoutTouchingTheClient() throws Exception {
         n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         n2.coordinator.clientReceive(WAIT).orElseThrow();

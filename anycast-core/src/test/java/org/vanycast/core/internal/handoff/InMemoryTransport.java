@@ -21,23 +21,44 @@ final class InMemoryTransport {
     private final Map<String, NodeTransport.Inbound> nodes = new ConcurrentHashMap<>();
     final List<Sent> log = new CopyOnWriteArrayList<>();
     volatile Predicate<Sent> lose = s -> false;
+    /** Matching sends block, like a write to a stalled peer, until the link is dropped. */
+    volatile Predicate<Sent> stall = s -> false;
+    private final java.util.concurrent.CountDownLatch unstall = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
 
     void register(String node, NodeTransport.Inbound inbound) {
         nodes.put(node, inbound);
     }
 
     NodeTransport endpoint(String self) {
-        return (peer, message) -> {
-            Sent s = new Sent(self, peer, message);
-            NodeTransport.Inbound target = nodes.get(peer);
-            if (target == null) {
-                throw new IOException("no route to " + peer);
+        return new NodeTransport() {
+            @Override
+            public void send(String peer, NodeMessage message) throws IOException {
+                Sent s = new Sent(self, peer, message);
+                NodeTransport.Inbound target = nodes.get(peer);
+                if (target == null) {
+                    throw new IOException("no route to " + peer);
+                }
+                log.add(s);
+                if (stall.test(s)) {
+                    try {
+                        unstall.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException("link to " + peer + " dropped while writing");
+                }
+                if (lose.test(s)) {
+                    return;
+                }
+                target.onMessage(self, WireCodec.decode(WireCodec.encode(message)));
             }
-            log.add(s);
-            if (lose.test(s)) {
-                return;
+
+            @Override
+            public void disconnect(String peer) {
+                disconnects.incrementAndGet();
+                unstall.countDown();
             }
-            target.onMessage(self, WireCodec.decode(WireCodec.encode(message)));
         };
     }
 
