@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
 
     private final NodeSettings settings;
     private final ServiceDrivers drivers;
-    private final ScheduledExecutorService executor;
+    /** Handoff work: blocking driver calls and waits, so it grows with the handoffs in flight. */
+    private final ExecutorService executor;
+    private final ScheduledExecutorService housekeeper;
     private TlsNodeChannel channel;
     private HandoffCoordinator coordinator;
     private GroupMembership membership;
@@ -49,8 +52,13 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     public AnycastNodeImpl(NodeSettings settings, ServiceDrivers drivers) {
         this.settings = settings;
         this.drivers = drivers;
-        this.executor = Executors.newScheduledThreadPool(4, r -> {
-            Thread t = new Thread(r, "vanycast-node-" + settings.node());
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "vanycast-handoff-" + settings.node());
+            t.setDaemon(true);
+            return t;
+        });
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vanycast-housekeeping-" + settings.node());
             t.setDaemon(true);
             return t;
         });
@@ -74,7 +82,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         membership.report(loadReport());
         membership.start();
         long every = settings.reportInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
+        housekeeper.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
         LOG.info("node {} joined group {} for {} (channel {}, role {})", settings.node(), settings.group().name(),
                 settings.group().logicalAddress().getHostAddress(), bound, membership.role());
     }
@@ -222,6 +230,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         membership.crash();
         channel.close();
         executor.shutdownNow();
+        housekeeper.shutdownNow();
     }
 
     @Override
@@ -237,5 +246,6 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
             channel.close();
         }
         executor.shutdownNow();
+        housekeeper.shutdownNow();
     }
 }
