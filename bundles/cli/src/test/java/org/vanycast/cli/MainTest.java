@@ -63,28 +63,29 @@ class MainTest {
 
     @Test
     void shouldDispatchToCommandFromAnyJarWithRemainingArguments() throws IOException {
-        ClassLoader loader = jarsWith("a=" + Other.class.getName(), "rec=" + Recorder.class.getName());
-        int status = Main.run(new String[] {"rec", "x", "y"}, loader, err);
+        ClassLoader loader = jarsWith("t-a=" + Other.class.getName(), "t-rec=" + Recorder.class.getName());
+        int status = Main.run(new String[] {"t-rec", "x", "y"}, loader, err);
         assertEquals(7, status);
         assertArrayEquals(new String[] {"x", "y"}, lastArgs);
     }
 
     @Test
     void shouldPreferTwoWordCommandOverOneWordCommand() throws IOException {
-        ClassLoader loader = jarsWith("bench=" + Recorder.class.getName() + "\nbench.tcp-migrate=" + Other.class.getName());
-        assertEquals(3, Main.run(new String[] {"bench", "tcp-migrate", "--n", "5"}, loader, err));
+        // Names no module uses: the test class path also holds the real modules' commands.
+        ClassLoader loader = jarsWith("t-bench=" + Recorder.class.getName() + "\nt-bench.t-migrate=" + Other.class.getName());
+        assertEquals(3, Main.run(new String[] {"t-bench", "t-migrate", "--n", "5"}, loader, err));
         assertArrayEquals(new String[] {"--n", "5"}, lastArgs);
-        assertEquals(7, Main.run(new String[] {"bench", "other"}, loader, err));
+        assertEquals(7, Main.run(new String[] {"t-bench", "other"}, loader, err));
         assertArrayEquals(new String[] {"other"}, lastArgs);
     }
 
     @Test
     void shouldExitWithUsageStatusOnUnknownCommand() throws IOException {
-        ClassLoader loader = jarsWith("rec=" + Recorder.class.getName());
+        ClassLoader loader = jarsWith("t-rec=" + Recorder.class.getName());
         assertEquals(2, Main.run(new String[] {"nope"}, loader, err));
         assertTrue(err().contains("unknown command: nope"), err());
         assertTrue(err().contains("usage:"), err());
-        assertTrue(err().contains("rec"), err());
+        assertTrue(err().contains("t-rec"), err());
     }
 
     @Test
@@ -95,23 +96,23 @@ class MainTest {
 
     @Test
     void shouldRefuseTwoJarsMappingOneCommandToDifferentClasses() throws IOException {
-        ClassLoader loader = jarsWith("rec=" + Recorder.class.getName(), "rec=" + Other.class.getName());
-        assertEquals(1, Main.run(new String[] {"rec"}, loader, err));
+        ClassLoader loader = jarsWith("t-rec=" + Recorder.class.getName(), "t-rec=" + Other.class.getName());
+        assertEquals(1, Main.run(new String[] {"t-rec"}, loader, err));
         assertTrue(err().contains("defined twice"), err());
     }
 
     @Test
     void shouldReportFailingCommandInOneLineWithoutStackTrace() throws IOException {
-        ClassLoader loader = jarsWith("rec=" + Recorder.class.getName());
-        assertEquals(1, Main.run(new String[] {"rec", "--boom"}, loader, err));
+        ClassLoader loader = jarsWith("t-rec=" + Recorder.class.getName());
+        assertEquals(1, Main.run(new String[] {"t-rec", "--boom"}, loader, err));
         assertTrue(err().contains("boom"), err());
         assertEquals(1, err().strip().lines().count(), err());
     }
 
     @Test
     void shouldReportCommandWhoseClassIsMissing() throws IOException {
-        ClassLoader loader = jarsWith("ghost=org.vanycast.NoSuchClass");
-        assertEquals(1, Main.run(new String[] {"ghost"}, loader, err));
+        ClassLoader loader = jarsWith("t-ghost=org.vanycast.NoSuchClass");
+        assertEquals(1, Main.run(new String[] {"t-ghost"}, loader, err));
         assertTrue(err().contains("org.vanycast.NoSuchClass"), err());
     }
 }
