@@ -140,6 +140,47 @@ class MobilityHeaderFuzzTest {
         }
     }
 
+    @Property
+    void mutatedPacketsNeverCrashTheMobileNodeOrTheHomeAgent(@ForAll("mutatedHeaders") byte[] mh,
+            @ForAll("edits") List<Tuple.Tuple3<Integer, Integer, Integer>> espEdits) {
+        Ipv6Packet p = new Ipv6Packet(0, 0, 64, CN, COA, null, HOME, 135, mh);
+        byte[] wire = Ipv6PacketCodec.encode(p);
+        if (mh.length >= 6) {
+            MobilityChecksum.fill(HOME, COA, wire, wire.length - mh.length, mh.length);
+        }
+        try {
+            mobileNode.receive(Ipv6PacketCodec.decode(wire), TimeUnit.SECONDS.toNanos(101));
+        } catch (MalformedMobilityHeaderException expected) {
+            assertTrue(expected.offset() >= 0);
+        }
+        byte[] esp = mutate(mnToHa.protect(135, mh), espEdits);
+        homeAgent.receive(new Ipv6Packet(0, 0, 64, COA, HA, HOME, null, SecurityAssociation.IPPROTO_ESP, esp),
+                TimeUnit.SECONDS.toNanos(102));
+    }
+
+    private static final Inet6Address HA = Hex.ip("fd00:1::1");
+    private static final byte[] KEY = new byte[20];
+    private final SecurityAssociation mnToHa = new SecurityAssociation(0x1234, SecurityAssociation.Integrity.HMAC_SHA1_96,
+            KEY, HOME, HA);
+    private final HomeAgent homeAgent = homeAgent();
+    private final MobileNodeSession mobileNode = mobileNode();
+
+    private static HomeAgent homeAgent() {
+        HomeAgent ha = new HomeAgent(HA, HomeAgent.Config.defaults());
+        ha.addMobileNode(HOME, new SecurityAssociation(0x1234, SecurityAssociation.Integrity.HMAC_SHA1_96, KEY, HOME, HA),
+                new SecurityAssociation(0x4321, SecurityAssociation.Integrity.HMAC_SHA1_96, KEY, HA, HOME));
+        return ha;
+    }
+
+    /** A session waiting for tokens and an acknowledgement, so every message type has a handler to reach. */
+    private static MobileNodeSession mobileNode() {
+        MobileNodeSession s = new MobileNodeSession(HOME, CN, new java.util.SplittableRandom(2), 6,
+                MobileNodeSession.Config.defaults());
+        s.handoff(6, new ReturnRoutabilityResult(HOME, COA, CN, 1, 2, 3, 4, TimeUnit.SECONDS.toNanos(100)),
+                TimeUnit.SECONDS.toNanos(100));
+        return s;
+    }
+
     @Provide
     Arbitrary<List<Tuple.Tuple3<Integer, Integer, Integer>>> edits() {
         return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 4095),
