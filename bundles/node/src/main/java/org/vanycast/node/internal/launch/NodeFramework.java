@@ -81,6 +81,7 @@ final class NodeFramework {
                 stop(framework);
                 return 1;
             }
+            raiseStartLevel(framework);
             reportInactiveBundles(framework.getBundleContext());
             LOG.info("node {} started in {} ms", config.name(), (System.nanoTime() - startNanos) / 1_000_000);
             FrameworkEvent event = framework.waitForStop(0);
@@ -92,12 +93,20 @@ final class NodeFramework {
         }
     }
 
+    private static void raiseStartLevel(Framework framework) throws InterruptedException {
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).setStartLevel(HIGHEST_START_LEVEL,
+                event -> changed.countDown());
+        changed.await(LISTENER_TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private Map<String, String> frameworkProperties() {
         Map<String, String> p = new HashMap<>();
         Path work = home.resolve("work").resolve(config.name());
         p.put(Constants.FRAMEWORK_STORAGE, work.resolve("cache").toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(HIGHEST_START_LEVEL));
+        // Up to the Vanycast bundles first; FileInstall (deploy/, etc/) only once the listeners are up.
+        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(HIGHEST_START_LEVEL - 1));
         // Bundles see the JDK and what they import, never the launcher's class path.
         p.put("felix.bootdelegation.implicit", "false");
         // Versioned StAX for the JAXB/JAX-WS spec bundles; sun.nio.ch for adopting migrated
