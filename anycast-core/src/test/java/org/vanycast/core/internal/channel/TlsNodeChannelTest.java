@@ -198,6 +198,32 @@ class TlsNodeChannelTest {
     }
 
     @Test
+    void shouldCountAndDropMalformedFramesFromMember() throws Exception {
+        BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();
+        TlsNodeChannel n2 = start(group, "n2", in2);
+        javax.net.ssl.SSLContext ctx = NodeCredentials.load(group, "n1").sslContext();
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket()) {
+            s.connect(directory.get("n2"), 5000);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            var out = s.getOutputStream();
+            byte[] bad = org.vanycast.core.internal.wire.WireCodec.encode(prepare(1));
+            bad[org.vanycast.core.internal.wire.WireCodec.HEADER_BYTES + 8] = 7; // address length 7
+            out.write(bad);
+            out.write(org.vanycast.core.internal.wire.WireCodec.encode(prepare(2)));
+            out.flush();
+            assertEquals(new Received("n1", prepare(2)), in2.poll(10, TimeUnit.SECONDS), "framing survives a bad body");
+            assertEquals(1, n2.malformedFrames());
+
+            out.write(new byte[] {0x13, 0x37, 1, 1, 0, 0, 0, 0}); // bad magic: framing is lost
+            out.flush();
+            await(() -> n2.malformedFrames() == 2, "the bad header to be counted");
+            assertEquals(-1, s.getInputStream().read(), "the member closes a link whose framing is lost");
+        }
+        assertTrue(in2.isEmpty());
+    }
+
+    @Test
     void shouldRefuseNodeWithoutGroupCertificate() {
         IOException x = assertThrows(IOException.class, () -> NodeCredentials.load(group, "n9"));
         assertTrue(x.getMessage().contains("no group certificate for node 'n9'"), x.getMessage());
