@@ -29,7 +29,7 @@ public final class Capture implements AutoCloseable {
     public static Capture start(String ns, String iface, Path file) throws IOException, InterruptedException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path log = Path.of(file + ".log");
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-i", iface, "-U", "-n", "-s", "0",
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-Z", "root", "--immediate-mode", "-i", iface, "-U", "-n", "-s", "0",
                 "-w", file.toString(), "ip6").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         // tcpdump says "listening on" once its socket is bound: nothing is missed after that.

@@ -40,8 +40,9 @@ import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
  *     Home Address option to the home agent, and its acknowledgement.</li>
  * <li>Route optimization per client through the engine's {@link MobileNodeSession}: HoTI
  *     from X (so through the home agent), CoTI from CoA directly, then the Binding Update
- *     with a Home Address option; when it leaves, the node-side nftables translation for
- *     that client (X ↔ CoA) is switched on, data is not held back for the acknowledgement.</li>
+ *     with a Home Address option; when the client acknowledges it, the node-side nftables
+ *     translation for that client (X ↔ CoA) is switched on (data meanwhile keeps flowing
+ *     through the home agent).</li>
  * </ul>
  *
  * Binding Acknowledgements carry a type 2 routing header, which this kernel drops: an
@@ -206,8 +207,11 @@ public final class MobileNodeDataPath implements AutoCloseable {
             } else if (a instanceof MobilityAction.Dropped d) {
                 counters.count(d.reason().name());
             } else if (a instanceof MobilityAction.BindingStateChanged c) {
-                if (c.state() == MobilityAction.BindingStateChanged.State.SENT) {
-                    // RFC 6275 lets data follow the Binding Update at once: switch translation on now.
+                if (c.state() == MobilityAction.BindingStateChanged.State.ACKNOWLEDGED) {
+                    // Only once the client has the binding: a packet from CoA reaching it earlier
+                    // matches none of its connections and draws a RST, which our own prerouting
+                    // translation would then deliver to the socket bound to X. Until then data
+                    // keeps flowing through the home agent, so nothing is lost by waiting.
                     translator.bindMobile(client, home, careOf);
                 } else if (c.state() == MobilityAction.BindingStateChanged.State.FAILED
                         || c.state() == MobilityAction.BindingStateChanged.State.DEREGISTERED) {
