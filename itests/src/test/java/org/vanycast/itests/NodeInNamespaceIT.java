@@ -30,6 +30,7 @@ class NodeInNamespaceIT {
 
         assertFalse(report.logicalOnInterface(), "X must not be an interface address");
         assertNotNull(report.version());
+        assertEquals(report.version(), report.ownAddressVersion(), "the node's own address answers too");
         assertEquals(List.of("hello.txt", "sample-1MiB.bin"), report.documents());
         assertTrue(report.rangeMatches(), "getRange returns the document's bytes");
         assertEquals(1 << 20, report.downloadedBytes());

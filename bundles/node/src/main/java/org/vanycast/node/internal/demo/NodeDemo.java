@@ -30,11 +30,13 @@ public final class NodeDemo {
     }
 
     /** What the demo saw; every field is checked by {@link #passed()}. */
-    public record Report(String namespace, boolean logicalOnInterface, long startupMillis, List<String> documents,
+    public record Report(String namespace, boolean logicalOnInterface, long startupMillis, String ownAddressVersion,
+            List<String> documents,
             String version, boolean rangeMatches, long downloadedBytes, boolean downloadMatches, String traversalFault) {
 
         public boolean passed() {
-            return !logicalOnInterface && documents.contains("hello.txt") && documents.contains(BIG_DOCUMENT)
+            return !logicalOnInterface && version != null && version.equals(ownAddressVersion)
+                    && documents.contains("hello.txt") && documents.contains(BIG_DOCUMENT)
                     && version != null && rangeMatches && downloadedBytes == 1 << 20 && downloadMatches
                     && traversalFault != null && traversalFault.contains("invalid document name");
         }
@@ -86,6 +88,8 @@ public final class NodeDemo {
                 Curl curl = new Curl(ns);
                 String version = Soap.value(curl.soapWhenReady(base + "/soap/content",
                         Soap.envelope("getServiceVersion"), TIMEOUT_MILLIS), "version");
+                String ownAddressVersion = Soap.value(curl.soap("http://[" + OWN_ADDRESS + "]:" + PORT + "/soap/content",
+                        Soap.envelope("getServiceVersion")).body(), "version");
                 List<String> documents = Soap.values(curl.soap(base + "/soap/content", Soap.envelope("listDocuments")).body(),
                         "name");
                 String range = Soap.value(curl.soap(base + "/soap/content", Soap.envelope("getRange", "name", BIG_DOCUMENT,
@@ -97,7 +101,8 @@ public final class NodeDemo {
                 byte[] got = Files.readAllBytes(downloaded);
                 String traversal = Soap.value(curl.soap(base + "/soap/content",
                         Soap.envelope("getDocument", "name", "../../etc/passwd")).body(), "faultstring");
-                return new Report(ns.name(), logicalOnInterface, startupMillis, documents, version, rangeMatches,
+                return new Report(ns.name(), logicalOnInterface, startupMillis, ownAddressVersion, documents, version,
+                        rangeMatches,
                         got.length, Arrays.equals(sha256(got), sha256(big)), traversal);
             }
         }
@@ -109,7 +114,8 @@ public final class NodeDemo {
         System.out.printf("  %-28s %s (%s)%n", "logical address X", LOGICAL_ADDRESS,
                 r.logicalOnInterface() ? "ON AN INTERFACE: unexpected" : "on no interface; local route + free-bind");
         System.out.printf("  %-28s %d ms%n", "node up and listening after", r.startupMillis());
-        System.out.printf("  %-28s %s%n", "SOAP getServiceVersion", r.version());
+        System.out.printf("  %-28s %s at X, %s at the node address%n", "SOAP getServiceVersion", r.version(),
+                r.ownAddressVersion());
         System.out.printf("  %-28s %s%n", "SOAP listDocuments", r.documents());
         System.out.printf("  %-28s %s%n", "SOAP getRange(32 B @ 512 KiB)", r.rangeMatches() ? "bytes match" : "MISMATCH");
         System.out.printf("  %-28s %d bytes, sha-256 %s%n", "HTTP GET " + BIG_DOCUMENT, r.downloadedBytes(),
