@@ -80,6 +80,11 @@ public final class TcpConnectionMigrator implements TcpMigrator {
 
     @Override
     public Optional<String> unavailabilityCause() {
+        return unavailabilityCause(mode);
+    }
+
+    /** The probe without creating a migrator (creating one installs kernel objects in this namespace). */
+    public static Optional<String> unavailabilityCause(FreezeMode mode) {
         List<String> causes = new ArrayList<>();
         TcpRepair.unavailabilityCause().ifPresent(causes::add);
         SocketFilter.unavailabilityCause().ifPresent(causes::add);

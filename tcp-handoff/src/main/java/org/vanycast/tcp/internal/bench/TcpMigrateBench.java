@@ -59,11 +59,11 @@ public final class TcpMigrateBench {
     }
 
     static int bench(BenchOptions o, PrintStream out) throws Exception {
-        try (TcpConnectionMigrator probe = new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER, Duration.ZERO)) {
-            if (probe.unavailabilityCause().isPresent()) {
-                System.err.println("bench tcp-migrate: TCP migration unavailable: " + probe.unavailabilityCause().get());
-                return 1;
-            }
+        // probe only: a migrator made here would install its freeze objects in this namespace
+        java.util.Optional<String> cause = TcpConnectionMigrator.unavailabilityCause(o.freeze());
+        if (cause.isPresent()) {
+            System.err.println("bench tcp-migrate: TCP migration unavailable: " + cause.get());
+            return 1;
         }
         List<Run> runs = new ArrayList<>();
         long resets;

@@ -35,8 +35,13 @@ public final class ChannelFds {
         Constructor<?> ctor = null;
         Optional<String> cause = Optional.empty();
         try {
-            Class<?> impl = Class.forName("sun.nio.ch.SocketChannelImpl");
-            Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
+            // reach the JDK classes through an instance and the boot loader, not by importing
+            // sun.nio.ch: inside an OSGi framework that package is not exported by the system bundle
+            Class<?> impl;
+            try (SocketChannel probe = SelectorProvider.provider().openSocketChannel()) {
+                impl = probe.getClass();
+            }
+            Class<?> ioUtil = Class.forName(impl.getPackageName() + ".IOUtil", true, impl.getClassLoader());
             getFd = impl.getMethod("getFDVal");
             getFd.setAccessible(true);
             newFd = ioUtil.getDeclaredMethod("newFD", int.class);
@@ -44,7 +49,7 @@ public final class ChannelFds {
             ctor = impl.getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class,
                     java.net.SocketAddress.class);
             ctor.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
             cause = Optional.of("cannot reach the JDK's SocketChannelImpl (is --add-opens "
                     + "java.base/sun.nio.ch=ALL-UNNAMED set?): " + e);
         }

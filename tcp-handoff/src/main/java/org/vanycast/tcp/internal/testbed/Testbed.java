@@ -172,7 +172,16 @@ public final class Testbed implements AutoCloseable {
 
     /** Caps the client's TCP receive buffer (tcp_rmem of its namespace), so a slow reader closes its window. */
     public void limitClientReceiveBuffer(int maxBytes) throws IOException {
-        client.call(() -> {
+        limitReceiveBuffer(client, maxBytes);
+    }
+
+    /** Caps node {@code n}'s TCP receive buffer, so a client cannot finish sending while the node is not reading. */
+    public void limitNodeReceiveBuffer(int n, int maxBytes) throws IOException {
+        limitReceiveBuffer(node(n), maxBytes);
+    }
+
+    private static void limitReceiveBuffer(NsThread ns, int maxBytes) throws IOException {
+        ns.call(() -> {
             sysctl("net/ipv4/tcp_rmem", "4096 " + Math.min(maxBytes, 131072) / 2 + " " + maxBytes);
             return null;
         });

@@ -55,6 +55,9 @@ class UploadDuringFreezeTest {
     @EnumSource(FreezeMode.class)
     void clientDataSentDuringFreezeArrivesInOrderAtAcceptor(FreezeMode mode) throws Exception {
         harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
+        // small node buffers: the client is still sending when the connection is frozen
+        testbed.limitNodeReceiveBuffer(1, 256 * 1024);
+        testbed.limitNodeReceiveBuffer(2, 256 * 1024);
         Future<String> client = testbed.client().spawn("uploader", () -> {
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress(Testbed.X, MigrationHarness.PORT))) {
                 ByteBuffer b = ByteBuffer.allocate(16 * 1024);

@@ -1,0 +1,112 @@
+package org.vanycast.tcp.internal.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.core.spi.SocketState;
+import org.vanycast.tcp.api.FreezeMode;
+import org.vanycast.tcp.internal.TcpConnectionState;
+import org.vanycast.tcp.internal.TcpStateCodec;
+
+/** The verbs one by one on a real connection, including misuse. */
+@Tag("netns")
+class MigratorVerbsTest {
+    private Testbed testbed;
+    private MigrationHarness harness;
+    private SocketChannel client;
+    private SocketChannel server;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        testbed = Testbed.create();
+        harness = new MigrationHarness(testbed, FreezeMode.SOCKET_FILTER, Duration.ZERO);
+        client = testbed.client().call(() -> SocketChannel.open(new InetSocketAddress(Testbed.X, MigrationHarness.PORT)));
+        server = Download.acceptOne(harness.listener(1), 10_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        harness.close();
+        testbed.close();
+    }
+
+    @Test
+    void shouldDrainToZeroAndExtractTheFixedPartOnly() throws Exception {
+        server.write(ByteBuffer.wrap(new byte[10_000]));
+        assertEquals(0, harness.migrator(1).drain(server, Duration.ofSeconds(5)));
+        try (FrozenConnection f = harness.migrator(1).freeze(server)) {
+            SocketState s = f.extract();
+            assertEquals(104, s.size());
+            assertEquals(new InetSocketAddress(Testbed.X, MigrationHarness.PORT), s.local());
+            f.resume();
+        }
+    }
+
+    @Test
+    void shouldCarryUnreadClientBytesAndKeepServingAfterResume() throws Exception {
+        client.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        FrozenConnection f = harness.migrator(1).freeze(awaitReadable(server));
+        TcpConnectionState s = TcpStateCodec.decode(f.extract().encoded());
+        assertEquals("hello", new String(s.received(), StandardCharsets.US_ASCII));
+        SocketChannel resumed = f.resume();
+        ByteBuffer in = ByteBuffer.allocate(5);
+        while (in.hasRemaining()) {
+            resumed.read(in);
+        }
+        assertEquals("hello", new String(in.array(), StandardCharsets.US_ASCII));
+        resumed.write(ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer back = ByteBuffer.allocate(5);
+        while (back.hasRemaining()) {
+            client.read(back);
+        }
+        assertEquals("world", new String(back.array(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void shouldRefuseVerbsOutOfOrder() throws Exception {
+        FrozenConnection f = harness.migrator(1).freeze(server);
+        f.resume();
+        assertThrows(IllegalStateException.class, f::extract);
+        assertThrows(IllegalStateException.class, f::release);
+    }
+
+    @Test
+    void shouldRefuseStateWhoseEnvelopeDisagreesWithTheRecord() throws Exception {
+        SocketState state;
+        try (FrozenConnection f = harness.migrator(1).freeze(server)) {
+            state = f.extract();
+            f.resume();
+        }
+        SocketState forged = new SocketState(state.local(), new InetSocketAddress(Testbed.NODE2, 4242), state.encoded());
+        assertThrows(MalformedStateException.class, () -> testbed.node(2).call(() -> harness.migrator(2).recreate(forged)));
+        assertTrue(testbed.tcpConnections("n2").stream().noneMatch(l -> l.contains("[fd00:ca5e:1::2]")));
+    }
+
+    private static SocketChannel awaitReadable(SocketChannel ch) throws Exception {
+        ch.configureBlocking(false);
+        try (java.nio.channels.Selector s = java.nio.channels.Selector.open()) {
+            ch.register(s, java.nio.channels.SelectionKey.OP_READ);
+            assertTrue(s.select(10_000) > 0, "client bytes arrived");
+        }
+        ch.configureBlocking(true);
+        return ch;
+    }
+}
