@@ -10,7 +10,9 @@
  *       {@link org.vanycast.mipv6.api.NonceTable}.</li>
  *   <li>Role state machines driven by incoming packets and a caller-supplied clock
  *       ({@code nowNanos}): {@link org.vanycast.mipv6.api.MobileNodeSession},
- *       {@link org.vanycast.mipv6.api.CorrespondentNode}, {@link org.vanycast.mipv6.api.HomeAgent}.
+ *       {@link org.vanycast.mipv6.api.CorrespondentNode}, {@link org.vanycast.mipv6.api.HomeAgent} (with
+ *       {@link org.vanycast.mipv6.api.SecurityAssociation}, ESP per RFC 4877) and
+ *       {@link org.vanycast.mipv6.api.HomeRegistrationSession}.
  *       They return {@link org.vanycast.mipv6.api.MobilityAction}s for the caller to carry out.</li>
  * </ul>
  */
