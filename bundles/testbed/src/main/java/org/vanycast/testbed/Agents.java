@@ -75,6 +75,7 @@ public final class Agents implements AutoCloseable {
     public MobileNodeDataPath contact(String node) throws Exception {
         MobileNodeDataPath m = node(node);
         m.registerHome(900, Duration.ofSeconds(5));
+        tb.contactNode(node);
         return m;
     }
 

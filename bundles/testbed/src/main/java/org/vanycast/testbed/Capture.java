@@ -62,8 +62,21 @@ public final class Capture implements AutoCloseable {
 
     /** The IPv6 packets captured (Ethernet framing removed). Stops the capture first. */
     public List<byte[]> packets() throws IOException, InterruptedException {
+        List<byte[]> out = new ArrayList<>();
+        for (Frame f : frames()) {
+            out.add(f.packet());
+        }
+        return out;
+    }
+
+    /** The IPv6 packets captured with their kernel timestamps. Stops the capture first. */
+    public List<Frame> frames() throws IOException, InterruptedException {
         stop();
         return readPcap(file);
+    }
+
+    /** One captured IPv6 packet and its capture time (ns since the epoch, µs resolution). */
+    public record Frame(long timestampNanos, byte[] packet) {
     }
 
     /**
@@ -104,9 +117,9 @@ public final class Capture implements AutoCloseable {
         stop();
     }
 
-    static List<byte[]> readPcap(Path file) throws IOException {
+    static List<Frame> readPcap(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
-        List<byte[]> out = new ArrayList<>();
+        List<Frame> out = new ArrayList<>();
         if (all.length < 24) {
             return out;
         }
@@ -116,8 +129,12 @@ public final class Capture implements AutoCloseable {
             b.order(ByteOrder.BIG_ENDIAN);
         }
         int linkType = b.getInt(20);
+        boolean nanos = magic == 0xa1b23c4d || Integer.reverseBytes(magic) == 0xa1b23c4d;
         int pos = 24;
         while (pos + 16 <= all.length) {
+            long sec = b.getInt(pos) & 0xffffffffL;
+            long frac = b.getInt(pos + 4) & 0xffffffffL;
+            long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
             int incl = b.getInt(pos + 8);
             pos += 16;
             if (incl < 0 || pos + incl > all.length) {
@@ -127,7 +144,7 @@ public final class Capture implements AutoCloseable {
             if (incl > l2 + 40) {
                 int etherType = ((all[pos + l2 - 2] & 0xff) << 8) | (all[pos + l2 - 1] & 0xff);
                 if (l2 == 0 || etherType == 0x86dd) {
-                    out.add(Arrays.copyOfRange(all, pos + l2, pos + incl));
+                    out.add(new Frame(ts, Arrays.copyOfRange(all, pos + l2, pos + incl)));
                 }
             }
             pos += incl;

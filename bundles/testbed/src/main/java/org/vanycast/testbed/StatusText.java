@@ -28,12 +28,13 @@ final class StatusText {
         }
         Object acc = s.get("accuracy");
         if (acc instanceof List<?> rows) {
-            sb.append("  emulator accuracy (UDP echo RTT)\n  path            configured(ms)  measured(ms)  error(ms)  answered\n");
+            sb.append("  emulator accuracy (ICMPv6 echo RTT from kernel capture timestamps)\n"
+                    + "  path                        configured(ms)  measured(ms)  mean error(ms)  max error(ms)  answered\n");
             for (Object o : rows) {
                 Map<String, Object> r = (Map<String, Object>) o;
-                sb.append(String.format(Locale.ROOT, "  %-6s -> %-6s  %14.2f  %12.3f  %9.3f  %d/%d%n", r.get("from"), r.get("to"),
-                        (Double) r.get("configuredRttMs"), (Double) r.get("measuredRttMs"), (Double) r.get("errorMs"),
-                        r.get("answered"), r.get("probes")));
+                sb.append(String.format(Locale.ROOT, "  %-6s -> %-18s  %14.2f  %12.3f  %14.3f  %13.3f  %d/%d%n", r.get("from"),
+                        r.get("to"), (Double) r.get("configuredRttMs"), (Double) r.get("measuredRttMs"), (Double) r.get("errorMs"),
+                        (Double) r.get("maxErrorMs"), r.get("answered"), r.get("probes")));
             }
         }
         return sb.toString().stripTrailing();

@@ -40,6 +40,7 @@ public final class Testbed implements AutoCloseable {
     private WanEmulator wan;
     private boolean closed;
     private boolean ownsNetwork = true;
+    private volatile String contactNode;
 
     private Testbed(TestbedConfig config) {
         this.config = config;
@@ -65,6 +66,7 @@ public final class Testbed implements AutoCloseable {
 
     /** Builds the network and starts the services in this JVM; removes leftovers of the same id first. */
     public static Testbed create(TestbedConfig config) throws IOException {
+        sweepStale();
         destroy(config.id());
         Testbed tb = new Testbed(config);
         try {
@@ -85,6 +87,11 @@ public final class Testbed implements AutoCloseable {
             services.add(UdpEcho.start(topo.ns(node), UdpEcho.PORT, List.of(topo.hostAddress(node), topo.logicalAddress())));
         }
         services.add(UdpEcho.start(topo.ns("ha"), UdpEcho.PORT, List.of(topo.hostAddress("ha"))));
+    }
+
+    /** Records which node holds X's home registration (for status and accuracy). */
+    void contactNode(String node) {
+        this.contactNode = node;
     }
 
     /** Registers a service started by a caller (an agent) so that {@link #close} stops it first. */
@@ -147,7 +154,7 @@ public final class Testbed implements AutoCloseable {
             s.put("wanEmulator", wan.describe());
         }
         if (measure) {
-            s.put("accuracy", Status.measure(config()));
+            s.put("accuracy", Status.measure(config(), contactNode));
         }
         return s;
     }
@@ -173,6 +180,49 @@ public final class Testbed implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("removing testbed {}: {}", config.id(), e.toString());
         }
+    }
+
+    /**
+     * Removes testbeds whose owning process (test JVM or daemon) is gone — what a crash or a
+     * killed test run leaves behind. Returns the namespaces deleted.
+     */
+    public static List<String> sweepStale() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        if (!Files.isDirectory(STATE_ROOT)) {
+            return deleted;
+        }
+        try (var dirs = Files.list(STATE_ROOT)) {
+            for (Path dir : dirs.toList()) {
+                Path pid = dir.resolve("daemon.pid");
+                boolean alive = false;
+                try {
+                    long p = Long.parseLong(Files.readString(pid).strip());
+                    // -1: "up" is still building the network; leave it alone.
+                    alive = p == -1 || ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+                } catch (IOException | NumberFormatException e) {
+                    alive = false;
+                }
+                if (!alive) {
+                    LOG.info("removing stale testbed {}", dir.getFileName());
+                    deleted.addAll(destroy(dir.getFileName().toString()));
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** Removes every testbed: all state and every {@code vct-*} namespace. */
+    public static List<String> destroyAll() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        if (Files.isDirectory(STATE_ROOT)) {
+            try (var dirs = Files.list(STATE_ROOT)) {
+                for (Path dir : dirs.toList()) {
+                    deleted.addAll(destroy(dir.getFileName().toString()));
+                }
+            }
+        }
+        deleted.addAll(TestbedNetwork.sweepPrefix(Topology.NS_PREFIX));
+        return deleted;
     }
 
     /** Removes the namespaces and state of testbed {@code id}; kills its daemon if one runs. */

@@ -57,7 +57,7 @@ public final class TestbedCommand {
                 case "down" -> {
                     boolean all = args.remove("--all");
                     requireEmpty(args);
-                    List<String> gone = all ? TestbedNetwork.sweepPrefix(Topology.NS_PREFIX) : Testbed.destroy(id);
+                    List<String> gone = all ? Testbed.destroyAll() : Testbed.destroy(id);
                     out.println("removed " + gone.size() + " namespaces" + (gone.isEmpty() ? "" : ": " + String.join(" ", gone)));
                     return 0;
                 }

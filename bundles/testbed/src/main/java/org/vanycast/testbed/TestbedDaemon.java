@@ -90,7 +90,13 @@ public final class TestbedDaemon {
         Path pid = dir(id).resolve("daemon.pid");
         s.put("daemonPid", Files.exists(pid) ? Long.parseLong(Files.readString(pid).strip()) : -1);
         if (measure) {
-            s.put("accuracy", Status.measure(c));
+            String contact = null;
+            for (Map.Entry<String, List<String>> e : agents.entrySet()) {
+                if (e.getValue().contains("mn-datapath") && contact == null) {
+                    contact = e.getKey();
+                }
+            }
+            s.put("accuracy", Status.measure(c, contact));
         }
         return s;
     }
