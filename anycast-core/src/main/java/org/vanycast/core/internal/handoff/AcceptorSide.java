@@ -46,6 +46,8 @@ final class AcceptorSide {
     private final ReplayGuard replay;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Completed> completed = new ConcurrentHashMap<>();
+    /** Inits being processed; the value says the donor has meanwhile aborted (given up). */
+    private final Map<String, Boolean> inProgress = new ConcurrentHashMap<>();
 
     AcceptorSide(HandoffCoordinator c) {
         this.c = c;
@@ -87,9 +89,17 @@ final class AcceptorSide {
 
     /** @return whether a pending preparation or a completed handoff matched this Abort */
     boolean onAbort(String donor, Abort a) {
-        Completed done = completed.remove(key(donor, a.handoffId()));
+        String k = key(donor, a.handoffId());
+        Completed done;
+        synchronized (this) {
+            done = completed.remove(k);
+            if (done == null && inProgress.containsKey(k)) {
+                inProgress.put(k, true); // the Init's own thread rolls back at its next step
+                return true;
+            }
+        }
         if (done != null) {
-            withdraw(donor, a, done);
+            withdraw(donor, "donor aborted after Done (" + a.reason() + ")", done.init(), done.live());
             return true;
         }
         Pending p = pending.remove(key(donor, a.handoffId()));
@@ -103,25 +113,24 @@ final class AcceptorSide {
      * The donor gave up (its Done timeout expired) although this node completed: the donor has
      * taken the binding back and resumed, so this copy must vanish without FIN or RST.
      */
-    private void withdraw(String donor, Abort a, Completed done) {
-        c.connections.untrack(done.live());
+    private void withdraw(String donor, String why, Init init, SocketChannel live) {
+        c.connections.untrack(live);
         String how;
         try {
             ConnectionMigrator m = c.drivers.migrator().orElseThrow(() -> new IOException("no ConnectionMigrator"));
-            m.freeze(done.live()).release();
+            m.freeze(live).release();
             how = "withdrawn silently";
         } catch (IOException | RuntimeException e) {
             how = "could not withdraw silently: " + e.getMessage();
             try {
-                done.live().close();
+                live.close();
             } catch (IOException ignored) {
                 // nothing else to do
             }
         }
-        Init init = done.init();
         HandoffEvent event = new HandoffEvent(init.handoffId(), HandoffRole.ACCEPTOR, donor, c.self,
                 init.socketState().remote(), HandoffOutcome.ROLLED_BACK, Map.of(), init.socketState().size(),
-                init.appStateSize(), Optional.of("donor aborted after Done (" + a.reason() + "); " + how));
+                init.appStateSize(), Optional.of(why + "; " + how));
         LOG.warn("{}", event.toLogLine());
         c.finished(event);
     }
@@ -152,6 +161,7 @@ final class AcceptorSide {
         Pending p = pending.remove(key(donor, init.handoffId()));
         NetworkRedirector.Preparation prep = p == null ? null : p.preparation();
         boolean committed = false;
+        inProgress.put(key(donor, init.handoffId()), false);
         try {
             if (!init.logicalAddress().equals(c.group.logicalAddress())) {
                 reject(donor, init, timer, AbortReason.OTHER, "Init for foreign logical address", HandoffOutcome.REJECTED);
@@ -184,10 +194,24 @@ final class AcceptorSide {
         } catch (IOException | RuntimeException e) {
             reject(donor, init, timer, AbortReason.REDIRECT_FAILED, "prepare: " + e.getMessage(), HandoffOutcome.REJECTED);
         } finally {
+            inProgress.remove(key(donor, init.handoffId()));
             if (prep != null && !committed) {
                 prep.close();
             }
         }
+    }
+
+    private synchronized boolean donorGaveUp(String k) {
+        return Boolean.TRUE.equals(inProgress.get(k));
+    }
+
+    /** Moves an Init from in progress to completed, unless the donor gave up meanwhile. */
+    private synchronized boolean finish(String k, Completed done) {
+        if (Boolean.TRUE.equals(inProgress.remove(k))) {
+            return false;
+        }
+        completed.put(k, done);
+        return true;
     }
 
     /** @return whether the binding was committed (the preparation is then used up) */
@@ -204,6 +228,13 @@ final class AcceptorSide {
             return false;
         }
         long recreate = timer.end(HandoffPhase.RECREATE);
+        String k = key(donor, init.handoffId());
+        if (donorGaveUp(k)) {
+            closeQuietly(recreated);
+            reject(donor, init, timer, AbortReason.DONOR_CANCELLED, "donor gave up before the binding was sent",
+                    HandoffOutcome.ROLLED_BACK);
+            return false;
+        }
         int attempted = (init.mipv6Sequence() + 1) & 0xFFFF;
         int used;
         try {
@@ -226,8 +257,11 @@ final class AcceptorSide {
         long activate = timer.end(HandoffPhase.ACTIVATE);
         c.sequences.update(init.socketState().remote().getAddress(), used);
         c.connections.track(live);
-        completed.put(key(donor, init.handoffId()),
-                new Completed(init, live, c.clock.nanoTime() + 2 * c.config.doneTimeout().toNanos()));
+        if (!finish(k, new Completed(init, live, c.clock.nanoTime() + 2 * c.config.doneTimeout().toNanos()))) {
+            // the donor took the binding back with a newer sequence and resumed: vanish silently
+            withdraw(donor, "donor gave up while this node activated", init, live);
+            return true;
+        }
         try {
             c.transport.send(donor, new Done(init.handoffId(), used, recreate, redirect, activate));
         } catch (IOException e) {

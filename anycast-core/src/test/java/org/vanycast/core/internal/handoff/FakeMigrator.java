@@ -22,6 +22,8 @@ public final class FakeMigrator implements ConnectionMigrator {
     public volatile boolean failFreeze;
     public volatile boolean corruptExtract;
     public volatile boolean failActivate;
+    /** When set, recreate waits for it: an acceptor that is slow to re-create the socket. */
+    public volatile java.util.concurrent.CountDownLatch recreateGate;
     public final AtomicInteger released = new AtomicInteger();
     public final AtomicInteger resumed = new AtomicInteger();
     public final AtomicInteger recreated = new AtomicInteger();
@@ -83,6 +85,14 @@ public final class FakeMigrator implements ConnectionMigrator {
         String body = new String(state.encoded(), StandardCharsets.UTF_8);
         if (!body.startsWith(TAG)) {
             throw new MalformedStateException("bad tag", 0);
+        }
+        java.util.concurrent.CountDownLatch gate = recreateGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         recreated.incrementAndGet();
         return new RecreatedConnection() {

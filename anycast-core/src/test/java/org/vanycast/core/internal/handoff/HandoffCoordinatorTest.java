@@ -183,6 +183,24 @@ class HandoffCoordinatorTest {
     }
 
     @Test
+    void shouldNotSendBindingWhenDonorGaveUpWhileAcceptorWasRecreating() throws Exception {
+        n2.migrator.recreateGate = new java.util.concurrent.CountDownLatch(1);
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
+        assertEquals(Reason.DONE_TIMEOUT, x.reason());
+        await(() -> net.log.stream().anyMatch(s -> s.message() instanceof Abort a && a.reason().equals(AbortReason.TIMEOUT)),
+                "the donor's Abort");
+
+        n2.migrator.recreateGate.countDown(); // the slow acceptor carries on
+
+        await(() -> n2.events.stream().anyMatch(e -> e.outcome() == HandoffOutcome.ROLLED_BACK), "the acceptor to roll back");
+        assertTrue(n2.events.get(0).failure().orElseThrow().contains("donor gave up"), n2.events.get(0).failure().toString());
+        assertEquals(1, n2.migrator.closedSilently.get());
+        assertEquals(0, n2.migrator.activated.get());
+        assertEquals("n1", servedBy());
+        assertTrue(net.log.stream().noneMatch(s -> s.message() instanceof org.vanycast.core.internal.wire.Done));
+    }
+
+    @Test
     void shouldRejectReplayedInitWithoutTouchingTheClient() throws Exception {
         n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         n2.coordinator.clientReceive(WAIT).orElseThrow();
