@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.spi.MalformedStateException;
@@ -40,12 +41,19 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnectionMigrator.class);
 
     private final FreezeMode mode;
+    private final LongSupplier nanoClock;
     private final Duration releaseGrace;
     private final Worker worker;
     private final Freezer freezer;
     private final Map<ConnectionKey, PendingRelease> pending = new ConcurrentHashMap<>();
 
     public TcpConnectionMigrator(FreezeMode mode, Duration releaseGrace) throws IOException {
+        this(mode, releaseGrace, System::nanoTime);
+    }
+
+    /** @param nanoClock the clock for the bounded waits (a parameter so tests can drive time) */
+    TcpConnectionMigrator(FreezeMode mode, Duration releaseGrace, LongSupplier nanoClock) throws IOException {
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.releaseGrace = Objects.requireNonNull(releaseGrace, "releaseGrace");
         if (releaseGrace.isNegative()) {
@@ -99,10 +107,10 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     @Override
     public long drain(SocketChannel connection, Duration timeout) throws IOException {
         int fd = ChannelFds.fdOf(connection);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = nanoClock.getAsLong() + timeout.toNanos();
         while (true) {
             int outq = TcpRepair.outq(fd);
-            if (outq == 0 || System.nanoTime() - deadline >= 0) {
+            if (outq == 0 || nanoClock.getAsLong() - deadline >= 0) {
                 return outq;
             }
             LockSupport.parkNanos(20_000);

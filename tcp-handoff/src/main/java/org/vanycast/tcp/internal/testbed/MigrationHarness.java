@@ -153,7 +153,17 @@ public final class MigrationHarness implements AutoCloseable {
         long t4 = System.nanoTime();
         testbed.switchTo(to);
         long t5 = System.nanoTime();
-        SocketChannel active = recreated.activate();
+        SocketChannel active;
+        try {
+            active = recreated.activate();
+        } catch (IOException | RuntimeException e) {
+            // the acceptor lost the socket after the switch: point the traffic back, the donor serves on
+            recreated.close();
+            testbed.switchTo(from);
+            SocketChannel resumed = frozen.resume();
+            return new Result(resumed, from, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, recreateNs[0],
+                    t5 - t4, -1, System.nanoTime() - start, state.size()), decoded, e, -1);
+        }
         long t6 = System.nanoTime();
         frozen.release();
         long donorPackets = countDonorPackets ? testbed.counters().getOrDefault(from == 1 ? "x_n1" : "x_n2", -1L) : -1;
