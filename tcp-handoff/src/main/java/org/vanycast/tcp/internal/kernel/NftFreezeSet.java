@@ -12,6 +12,9 @@ import java.util.Optional;
  * the traffic has moved. Elements are updated in-process through libnftables
  * ({@code nft_run_cmd_from_buffer}); forking {@code nft} costs milliseconds.
  *
+ * <p>One migrator per network namespace owns the table: opening re-installs it empty, which
+ * also clears elements a crashed process may have left behind.
+ *
  * <p>The table is created in the network namespace of the thread that calls {@link #open};
  * all later calls must come from a thread in the same namespace (the library's netlink socket
  * is opened per command).

@@ -81,6 +81,20 @@ class MigratorVerbsTest {
     }
 
     @Test
+    void shouldReturnUnacknowledgedBytesWhenDrainTimesOut() throws Exception {
+        testbed.limitClientReceiveBuffer(64 * 1024);
+        // the client reads nothing: after its buffer fills, the server's queue cannot drain
+        server.configureBlocking(false);
+        ByteBuffer b = ByteBuffer.allocate(1 << 20);
+        while (server.write(b) > 0) {
+            // fill until the kernel takes no more
+        }
+        server.configureBlocking(true);
+        long left = harness.migrator(1).drain(server, Duration.ofMillis(20));
+        assertTrue(left > 0, "bytes still unacknowledged: " + left);
+    }
+
+    @Test
     void shouldRefuseVerbsOutOfOrder() throws Exception {
         FrozenConnection f = harness.migrator(1).freeze(server);
         f.resume();
