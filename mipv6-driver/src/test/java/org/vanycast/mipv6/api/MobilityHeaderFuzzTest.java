@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.arbitraries.ListArbitrary;
 
@@ -92,8 +93,12 @@ class MobilityHeaderFuzzTest {
             byte[] again = MobilityHeaderCodec.encode(h);
             assertEquals(h, MobilityHeaderCodec.decode(again), "decode(encode(decode(x))) == decode(x)");
             assertEquals(input.length, again.length);
+            // Shows the mutations reach every decoder branch, not only the early rejections.
+            Statistics.label("outcome").collect(h.message().type().isKnown() ? "decoded " + h.message().type().name()
+                    : "decoded unknown MH Type");
         } catch (MalformedMobilityHeaderException expected) {
             assertTrue(expected.offset() >= 0 && expected.offset() <= input.length, "offset inside the input");
+            Statistics.label("outcome").collect("malformed");
         }
     }
 
@@ -119,7 +124,10 @@ class MobilityHeaderFuzzTest {
         try {
             Ipv6Packet back = Ipv6PacketCodec.decode(wire);
             // With a correct checksum, mutated content reaches the validators behind it.
-            cn.receive(back, TimeUnit.SECONDS.toNanos(100));
+            List<MobilityAction> out = cn.receive(back, TimeUnit.SECONDS.toNanos(100));
+            Statistics.label("correspondent").collect(out.stream()
+                    .filter(a -> a instanceof MobilityAction.Dropped).map(a -> ((MobilityAction.Dropped) a).reason().name())
+                    .findFirst().orElse(out.isEmpty() ? "no action" : "answered"));
         } catch (MalformedMobilityHeaderException expected) {
             assertTrue(expected.offset() >= 0 && expected.offset() <= wire.length);
         }
