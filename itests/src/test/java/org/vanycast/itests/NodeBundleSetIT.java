@@ -161,6 +161,24 @@ public class NodeBundleSetIT {
         assertEquals(400, Http.get(url(OWN, "/content/..%2f..%2fetc%2fpasswd")).status);
     }
 
+    @Test
+    public void shouldDownloadDocumentWholeAndByRange() throws Exception {
+        Http.postUntilOk(url(OWN, "/soap/content"), Http.envelope("getServiceVersion", ""), TIMEOUT_MILLIS);
+        Http.Response whole = Http.get(url(LOGICAL, "/content/hello.txt"));
+        assertEquals(200, whole.status);
+        assertEquals("Hello from a Vanycast node.\n", whole.body);
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url(LOGICAL, "/content/hello.txt"))
+                .openConnection();
+        c.setRequestProperty("Range", "bytes=6-9");
+        assertEquals(206, c.getResponseCode());
+        assertEquals("bytes 6-9/28", c.getHeaderField("Content-Range"));
+        assertEquals("4", c.getHeaderField("Content-Length"));
+        try (InputStream in = c.getInputStream()) {
+            assertEquals("from", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals(404, Http.get(url(LOGICAL, "/content/missing.txt")).status);
+    }
+
     /** The injection point for migrated connections: Jetty serves a channel it never accepted. */
     @Test
     public void shouldServeAdoptedConnection() throws Exception {
