@@ -26,8 +26,9 @@ final class RecreatedTcpConnection implements ConnectionMigrator.RecreatedConnec
         int f = fd;
         SocketChannel channel;
         try {
+            SocketFilter.setMark(f, 0);
             SocketFilter.detach(f);
-            TcpRepair.leave(f);
+            TcpRepair.leave(f); // sends the window probe: mark and filter must be gone by now
             channel = ChannelFds.adopt(f, state.remote());
         } catch (IOException | RuntimeException e) {
             fd = -1;

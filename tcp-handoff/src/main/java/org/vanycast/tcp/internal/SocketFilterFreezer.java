@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.vanycast.tcp.internal.kernel.RouteNetlink;
 import org.vanycast.tcp.internal.kernel.SocketFilter;
 
 /**
@@ -13,28 +12,16 @@ import org.vanycast.tcp.internal.kernel.SocketFilter;
  * blackhole for what goes out: a socket in repair mode still runs its timers, and a
  * retransmission or tail-loss probe from the donor after the switch would reach the client
  * (measured here: about one run in three). Two setsockopts each way; nothing outlives the
- * socket. The blackhole rule is installed once, when the migrator starts.
+ * socket. The blackhole rule ({@link FreezeMark}) is installed when the migrator starts.
  */
 final class SocketFilterFreezer implements Freezer {
-    /** "vc" in the upper half: a mark nothing else here uses. */
-    static final int FREEZE_MARK = 0x76630000;
-    static final int FREEZE_MASK = 0xffff0000;
-    static final int RULE_PRIORITY = 77;
-
     private final Map<List<InetSocketAddress>, Integer> savedMarks = new ConcurrentHashMap<>();
-
-    /** Installs the blackhole rule in the calling thread's network namespace. */
-    SocketFilterFreezer() throws IOException {
-        try (RouteNetlink rtnl = new RouteNetlink()) {
-            rtnl.ensureBlackholeRule(FREEZE_MARK, FREEZE_MASK, RULE_PRIORITY);
-        }
-    }
 
     @Override
     public void freeze(int fd, InetSocketAddress local, InetSocketAddress remote) throws IOException {
         SocketFilter.attachDropAll(fd);
         int mark = SocketFilter.mark(fd);
-        SocketFilter.setMark(fd, FREEZE_MARK);
+        SocketFilter.setMark(fd, FreezeMark.MARK);
         savedMarks.put(List.of(local, remote), mark);
     }
 

@@ -62,22 +62,17 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         // run the kernel probes (and load JNA) now, not during the first handoff
         unavailabilityCause().ifPresent(cause -> LOG.warn("TCP migration unavailable here: {}", cause));
         this.worker = new Worker();
-        if (mode == FreezeMode.NFTABLES) {
-            NftFreezeSet set;
-            try {
-                set = worker.call(NftFreezeSet::open);
-            } catch (IOException e) {
-                worker.shutdown();
-                throw e;
-            }
-            this.freezer = new NftablesFreezer(set, worker);
-        } else {
-            try {
-                this.freezer = worker.call(SocketFilterFreezer::new);
-            } catch (IOException e) {
-                worker.shutdown();
-                throw e;
-            }
+        try {
+            worker.call(() -> {
+                FreezeMark.installRule(); // re-created sockets stay off the wire with it in both modes
+                return null;
+            });
+            this.freezer = mode == FreezeMode.NFTABLES
+                    ? new NftablesFreezer(worker.call(NftFreezeSet::open), worker)
+                    : new SocketFilterFreezer();
+        } catch (IOException | RuntimeException e) {
+            worker.shutdown();
+            throw e;
         }
     }
 

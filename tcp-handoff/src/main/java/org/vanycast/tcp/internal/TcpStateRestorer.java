@@ -10,8 +10,9 @@ final class TcpStateRestorer {
     }
 
     /**
-     * Returns the fd of an ESTABLISHED socket in repair mode with a drop-all filter attached,
-     * so it neither answers nor accepts anything until activation. On failure nothing is left.
+     * Returns the fd of an ESTABLISHED socket in repair mode with a drop-all filter attached
+     * and the freeze mark set, so it neither accepts nor sends anything until activation. On
+     * failure nothing is left.
      */
     static int restore(TcpConnectionState s) throws IOException {
         int fd = TcpRepair.openRepairSocket(s.local());
@@ -22,6 +23,9 @@ final class TcpStateRestorer {
             TcpRepair.selectQueue(fd, TcpRepair.RECV_QUEUE);
             TcpRepair.setQueueSeq(fd, s.recvSeq());
             TcpRepair.connect(fd, s.remote());
+            // after connect (which needs a route): from now on the socket's own timers cannot
+            // put anything on the wire until activation clears the mark
+            SocketFilter.setMark(fd, FreezeMark.MARK);
             TcpRepair.setOptions(fd, s.mss(), s.options());
             if (s.options().timestamps()) {
                 TcpRepair.setTimestamp(fd, s.timestamp());

@@ -34,7 +34,7 @@ public final class MigrationHarness implements AutoCloseable {
 
     /** What one migrate call did. {@code node} serves the connection afterwards. */
     public record Result(SocketChannel channel, int node, PhaseTimes times, TcpConnectionState state,
-            Exception acceptorError, long donorPacketsAtSwitch) {
+            Exception acceptorError, long donorPacketsAtSwitch, long acceptorPacketsBeforeSwitch) {
         public boolean migrated() {
             return acceptorError == null && times.activate() >= 0;
         }
@@ -42,6 +42,7 @@ public final class MigrationHarness implements AutoCloseable {
 
     private final Testbed testbed;
     private volatile boolean countDonorPackets;
+    private volatile long switchDelayNanos;
     private final TcpMigrator[] migrators = new TcpMigrator[3];
     private final ServerSocketChannel[] listeners = new ServerSocketChannel[3];
     private final SocketChannel[][] linkOut = new SocketChannel[3][3];
@@ -79,11 +80,17 @@ public final class MigrationHarness implements AutoCloseable {
     }
 
     /**
-     * Reads the router's counter of packets from the donor right after each switch (a fork of
+     * Reads the router's counters of packets from the acceptor right before and from the donor
+     * right after each switch (a fork of
      * {@code nft}, milliseconds: for tests that check the donor stays silent, not for timing).
      */
     public void countDonorPacketsAtSwitch(boolean on) {
         countDonorPackets = on;
+    }
+
+    /** Waits this long between re-creating and switching the traffic (0: no wait). */
+    public void delaySwitch(Duration delay) {
+        switchDelayNanos = delay.toNanos();
     }
 
     public Testbed testbed() {
@@ -148,7 +155,15 @@ public final class MigrationHarness implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             SocketChannel resumed = frozen.resume();
             return new Result(resumed, from, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, -1, -1, -1,
-                    System.nanoTime() - start, state.size()), decoded, e, -1);
+                    System.nanoTime() - start, state.size()), decoded, e, -1, -1);
+        }
+        long acceptorPackets = -1;
+        if (switchDelayNanos > 0) {
+            // a slow redirection (e.g. a binding update over a WAN): the re-created socket waits
+            java.util.concurrent.locks.LockSupport.parkNanos(switchDelayNanos);
+        }
+        if (countDonorPackets) {
+            acceptorPackets = testbed.counters().getOrDefault(to == 1 ? "x_n1" : "x_n2", -1L);
         }
         long t4 = System.nanoTime();
         testbed.switchTo(to);
@@ -162,13 +177,13 @@ public final class MigrationHarness implements AutoCloseable {
             testbed.switchTo(from);
             SocketChannel resumed = frozen.resume();
             return new Result(resumed, from, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, recreateNs[0],
-                    t5 - t4, -1, System.nanoTime() - start, state.size()), decoded, e, -1);
+                    t5 - t4, -1, System.nanoTime() - start, state.size()), decoded, e, -1, -1);
         }
         long t6 = System.nanoTime();
         frozen.release();
         long donorPackets = countDonorPackets ? testbed.counters().getOrDefault(from == 1 ? "x_n1" : "x_n2", -1L) : -1;
         return new Result(active, to, new PhaseTimes(drainNs, t1 - start, t2 - t1, t3 - t2, recreateNs[0], t5 - t4,
-                t6 - t5, t6 - start, state.size()), decoded, null, donorPackets);
+                t6 - t5, t6 - start, state.size()), decoded, null, donorPackets, acceptorPackets);
     }
 
     private byte[] ship(byte[] record, int from, int to) throws IOException {

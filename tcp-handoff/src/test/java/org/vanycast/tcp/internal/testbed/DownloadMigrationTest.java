@@ -114,6 +114,23 @@ class DownloadMigrationTest {
 
     @ParameterizedTest
     @EnumSource(FreezeMode.class)
+    void recreatedSocketStaysSilentPastItsRetransmissionTimeoutUntilActivated(FreezeMode mode) throws Exception {
+        // restored unacknowledged data arms the acceptor's 1 s retransmission timer; the switch
+        // comes later than that: nothing may leave the acceptor before activation
+        testbed.limitClientLink("20mbit");
+        harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
+        harness.countDonorPacketsAtSwitch(true);
+        harness.delaySwitch(Duration.ofMillis(1500));
+        Download.Outcome o = Download.run(harness,
+                new Download.Config(MB, List.of(HALF), QueueMode.IN_FLIGHT, Client.CURL, Fault.NONE));
+        assertIntactAndMovedTo(o, 2);
+        MigrationHarness.Result r = o.hops().get(0);
+        assertTrue(r.state().unacked().length > 0, "unacknowledged data was restored");
+        assertEquals(0L, r.acceptorPacketsBeforeSwitch(), "packets from the acceptor before activation");
+    }
+
+    @ParameterizedTest
+    @EnumSource(FreezeMode.class)
     void connectionMigratedBackAndForthHundredTimesStaysIntact(FreezeMode mode) throws Exception {
         List<Integer> at = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
