@@ -79,6 +79,27 @@ public final class Agents implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Wires an acceptor's Home Test Init / Home Test through the contact node, in this JVM
+     * (in a deployment anycast-core's node channel carries them): the contact node sends the
+     * acceptor's HoTI from X and hands the matching HoT back.
+     */
+    public static void relayThroughContact(MobileNodeDataPath acceptor, MobileNodeDataPath contact) {
+        acceptor.relayHomeTestInitsThrough(hoti -> {
+            try {
+                contact.relayHomeTestInit(hoti, hot -> {
+                    try {
+                        acceptor.deliverRelayed(hot);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     public HomeAgentService homeAgent() {
         return homeAgent;
     }

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.mipv6.api.BindingAcknowledgement;
 import org.vanycast.mipv6.api.BindingUpdate;
+import org.vanycast.mipv6.api.HomeTest;
+import org.vanycast.mipv6.api.HomeTestInit;
 import org.vanycast.mipv6.api.Ipv6Packet;
 import org.vanycast.mipv6.api.Ipv6PacketCodec;
 import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
@@ -64,6 +66,8 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private final Map<Inet6Address, BlockingQueue<MobilityAction>> events = new ConcurrentHashMap<>();
     private final BlockingQueue<BindingAcknowledgement> homeAcks = new LinkedBlockingQueue<>();
     private final MobileNodeTunnel tunnel;
+    private final Map<Long, PendingRelay> pendingHomeTests = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Ipv6Packet> homeTestInitRelay;
     private int homeSequence;
     private RawMobilitySocket homeSocket;
     private RawMobilitySocket careOfSocket;
@@ -164,26 +168,46 @@ public final class MobileNodeDataPath implements AutoCloseable {
     }
 
     private void receiveLoop() {
+        RawMobilitySocket[] sockets = {homeSocket, careOfSocket};
+        Inet6Address[] destinations = {home, careOf};
         while (running) {
-            for (RawMobilitySocket s : new RawMobilitySocket[] {homeSocket, careOfSocket}) {
-                try {
-                    RawMobilitySocket.Received r = s.receive(20);
+            try {
+                int ready = RawMobilitySocket.awaitAny(sockets, 100);
+                for (int i = 0; i < sockets.length; i++) {
+                    if ((ready & (1 << i)) == 0) {
+                        continue;
+                    }
+                    RawMobilitySocket.Received r = sockets[i].receive(0);
                     if (r != null) {
-                        Inet6Address dst = s == homeSocket ? home : careOf;
-                        dispatch(new Ipv6Packet(0, 0, 64, r.source(), dst, null, null, MobilityHeader.IPPROTO_MH,
+                        dispatch(new Ipv6Packet(0, 0, 64, r.source(), destinations[i], null, null, MobilityHeader.IPPROTO_MH,
                                 r.mobilityHeader()), System.nanoTime());
                     }
-                } catch (IOException | RuntimeException e) {
-                    if (running) {
-                        counters.count("receive-error");
-                        LOG.debug("mobile node receive: {}", e.toString());
-                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    counters.count("receive-error");
+                    LOG.debug("mobile node receive: {}", e.toString());
                 }
             }
         }
     }
 
     private synchronized void dispatch(Ipv6Packet p, long now) throws IOException {
+        if (!pendingHomeTests.isEmpty() && p.destination().equals(home)) {
+            try {
+                if (p.mobilityHeader().message() instanceof HomeTest hot) {
+                    PendingRelay relay = pendingHomeTests.remove(hot.homeInitCookie());
+                    if (relay != null) {
+                        counters.count("home-test-relayed");
+                        relay.sink().accept(p);
+                        return;
+                    }
+                }
+            } catch (MalformedMobilityHeaderException e) {
+                counters.count("MALFORMED");
+                return;
+            }
+        }
         MobileNodeSession s = sessions.get(p.source());
         if (s == null) {
             counters.count("NO_SESSION");
@@ -193,6 +217,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
     }
 
     private synchronized void onTimer(long now) throws IOException {
+        pendingHomeTests.values().removeIf(r -> now - r.sinceNanos() > PENDING_RELAY_NANOS);
         for (Map.Entry<Inet6Address, MobileNodeSession> e : sessions.entrySet()) {
             if (e.getValue().nextDeadline() <= now) {
                 perform(e.getKey(), e.getValue().onTimer(now));
@@ -203,7 +228,12 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private void perform(Inet6Address client, List<MobilityAction> actions) throws IOException {
         for (MobilityAction a : actions) {
             if (a instanceof MobilityAction.Send s) {
-                sender.send(s.packet());
+                java.util.function.Consumer<Ipv6Packet> relay = homeTestInitRelay;
+                if (relay != null && s.message() instanceof HomeTestInit) {
+                    relay.accept(s.packet());
+                } else {
+                    sender.send(s.packet());
+                }
             } else if (a instanceof MobilityAction.Dropped d) {
                 counters.count(d.reason().name());
             } else if (a instanceof MobilityAction.BindingStateChanged c) {
@@ -294,6 +324,62 @@ public final class MobileNodeDataPath implements AutoCloseable {
         }
         return awaitState(client, timeout);
     }
+
+    /** Deletes the binding at {@code client} (Binding Update with lifetime 0) and the local translation. */
+    public void deregister(Inet6Address client, Duration timeout) throws IOException, InterruptedException {
+        synchronized (this) {
+            MobileNodeSession s = sessions.get(client);
+            if (s == null) {
+                return;
+            }
+            events(client).clear();
+            perform(client, s.deregister(System.nanoTime()));
+        }
+        await(client, x -> x instanceof MobilityAction.BindingStateChanged c
+                && (c.state() == MobilityAction.BindingStateChanged.State.DEREGISTERED
+                || c.state() == MobilityAction.BindingStateChanged.State.FAILED), timeout);
+        translator.unbindMobile(client, home);
+    }
+
+    /**
+     * Acceptor side: this node does not hold X's home registration, so its Home Test Init
+     * must leave through the contact node (which does); each HoTI is handed to {@code relay}
+     * (the node-to-node channel) instead of the wire. Null sends them directly again.
+     */
+    public void relayHomeTestInitsThrough(java.util.function.Consumer<Ipv6Packet> relay) {
+        this.homeTestInitRelay = relay;
+    }
+
+    /**
+     * Contact-node side of a pending handoff: sends an acceptor's Home Test Init from X (so
+     * through the home agent) and passes the matching Home Test, when the home agent tunnels
+     * it here, to {@code homeTestSink} instead of this node's own sessions. Entries not
+     * answered within 30 s are forgotten.
+     */
+    public void relayHomeTestInit(Ipv6Packet hoti, java.util.function.Consumer<Ipv6Packet> homeTestSink)
+            throws IOException {
+        HomeTestInit m;
+        try {
+            if (!(hoti.mobilityHeader().message() instanceof HomeTestInit h) || !hoti.source().equals(home)) {
+                throw new IllegalArgumentException("not a Home Test Init from " + Setup.a(home));
+            }
+            m = h;
+        } catch (MalformedMobilityHeaderException e) {
+            throw new IllegalArgumentException("malformed Home Test Init: " + e.getMessage());
+        }
+        pendingHomeTests.put(m.homeInitCookie(), new PendingRelay(homeTestSink, System.nanoTime()));
+        sender.send(hoti);
+    }
+
+    /** Acceptor side: a Home Test the contact node relayed to us. */
+    public void deliverRelayed(Ipv6Packet homeTest) throws IOException {
+        dispatch(homeTest, System.nanoTime());
+    }
+
+    private record PendingRelay(java.util.function.Consumer<Ipv6Packet> sink, long sinceNanos) {
+    }
+
+    static final long PENDING_RELAY_NANOS = 30_000_000_000L;
 
     /** Last sequence number sent towards {@code client}, or -1 if none. */
     public synchronized int sequence(Inet6Address client) {

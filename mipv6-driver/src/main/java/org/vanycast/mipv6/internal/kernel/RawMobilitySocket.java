@@ -137,6 +137,36 @@ public final class RawMobilitySocket implements AutoCloseable {
         return new Received(SockAddr6.address(from), Arrays.copyOf(buf, len));
     }
 
+    /**
+     * Waits up to {@code timeoutMillis} until at least one of {@code sockets} has a Mobility
+     * Header to read; returns a bit set of the ready ones (bit i for sockets[i]), 0 on time-out.
+     */
+    public static int awaitAny(RawMobilitySocket[] sockets, int timeoutMillis) throws NativeException {
+        if (sockets.length > 31) {
+            throw new IllegalArgumentException("at most 31 sockets");
+        }
+        LibC.PollFd[] fds = (LibC.PollFd[]) new LibC.PollFd().toArray(sockets.length);
+        for (int i = 0; i < sockets.length; i++) {
+            fds[i].fd = sockets[i].mhFd;
+            fds[i].events = LibC.POLLIN;
+        }
+        int n = LibC.INSTANCE.poll(fds, fds.length, timeoutMillis);
+        if (n < 0) {
+            int err = Native.getLastError();
+            if (err == LibC.EINTR) {
+                return 0;
+            }
+            throw new NativeException("poll(MH sockets)", err);
+        }
+        int ready = 0;
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i].revents != 0) {
+                ready |= 1 << i;
+            }
+        }
+        return ready;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
