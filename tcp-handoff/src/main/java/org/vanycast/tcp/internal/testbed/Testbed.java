@@ -106,7 +106,8 @@ public final class Testbed implements AutoCloseable {
         link(r, "n1", name("n1"), "fd00:ca5e:2::1/64", "fd00:ca5e:2::2/64", "fd00:ca5e:2::1");
         link(r, "n2", name("n2"), "fd00:ca5e:3::1/64", "fd00:ca5e:3::2/64", "fd00:ca5e:3::1");
         for (String n : List.of(name("n1"), name("n2"))) {
-            Shell.ok("ip", "-n", n, "addr", "add", "fd00:ca5e:ff::1/128", "dev", "lo");
+            // nodad: lo existed before accept_dad was switched off, and a tentative X cannot be bound
+            Shell.ok("ip", "-n", n, "addr", "add", "fd00:ca5e:ff::1/128", "dev", "lo", "nodad");
         }
         Shell.ok("ip", "-n", r, "-6", "route", "add", "fd00:ca5e:ff::1/128", "via", "fd00:ca5e:2::2");
         Shell.okWithInput("table inet vct {\n"
