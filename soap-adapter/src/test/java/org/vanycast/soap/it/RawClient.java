@@ -19,14 +19,17 @@ final class RawClient implements AutoCloseable {
         socket = new Socket();
         socket.setReceiveBufferSize(32 << 10);
         socket.setSoTimeout(30_000);
+        socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port));
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
     void send(String head, byte[] body) throws IOException {
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        out.write(all);
         out.flush();
     }
 

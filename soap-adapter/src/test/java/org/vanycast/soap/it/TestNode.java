@@ -14,6 +14,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.vanycast.soap.api.HandoffSettings;
@@ -40,18 +41,39 @@ final class TestNode implements AutoCloseable {
     final CountDownLatch holdRelease = new CountDownLatch(1);
     private final Server server;
 
+    private final ServerConnector plain;
+
     TestNode(String name, int port, HandoffSettings settings) throws Exception {
+        this(name, port, settings, true);
+    }
+
+    /** @param vanycast false: a stock Jetty connector and no CXF feature, the baseline for benchmarks */
+    TestNode(String name, int port, HandoffSettings settings, boolean vanycast) throws Exception {
         this.name = name;
         this.handoff = (DefaultSoapHandoff) SoapHandoff.create(settings);
         this.server = new Server();
-        this.connector = new HandoffConnector(server, handoff);
+        this.connector = vanycast ? new HandoffConnector(server, handoff) : null;
+        this.plain = vanycast ? null : new ServerConnector(server);
+        if (!vanycast) {
+            plain.setHost("127.0.0.1");
+            plain.setPort(port);
+            server.addConnector(plain);
+        } else {
+            configure(port);
+        }
+        start(vanycast);
+    }
+
+    private void configure(int port) {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setReusePort(true);
         // Small socket buffers keep a download mid-body while the client does not read.
         connector.setAcceptedSendBufferSize(64 << 10);
         server.addConnector(connector);
+    }
 
+    private void start(boolean vanycast) throws Exception {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         CXFNonSpringServlet cxf = new CXFNonSpringServlet();
@@ -68,9 +90,13 @@ final class TestNode implements AutoCloseable {
         factory.setServiceClass(DocumentService.class);
         factory.setServiceBean(new Impl());
         factory.setAddress("/docs");
-        factory.setFeatures(List.of(handoff.feature()));
+        if (vanycast) {
+            factory.setFeatures(List.of(handoff.feature()));
+        }
         factory.create();
-
+        if (!vanycast) {
+            return;
+        }
         handoff.register(new FileResumable());
         // getRange answers depend only on the request: any node regenerates them by replay.
         handoff.register(new ReplayResumable("test-getRange",
@@ -80,7 +106,7 @@ final class TestNode implements AutoCloseable {
     }
 
     int port() {
-        return connector.getLocalPort();
+        return connector != null ? connector.getLocalPort() : plain.getLocalPort();
     }
 
     HttpAppStateCodec codec() {

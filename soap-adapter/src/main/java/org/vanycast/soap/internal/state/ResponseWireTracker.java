@@ -1,8 +1,6 @@
 package org.vanycast.soap.internal.state;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Follows the HTTP/1.1 responses a server writes on one connection, byte by byte as they are
@@ -160,47 +158,59 @@ public final class ResponseWireTracker {
     }
 
     private void headComplete() {
-        String text = new String(head, 0, headLength, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        int code;
-        try {
-            code = status.length >= 2 ? Integer.parseInt(status[1]) : -1;
-        } catch (NumberFormatException e) {
-            code = -1;
-        }
-        if (code < 100 || !status[0].startsWith("HTTP/1.")) {
+        // Byte-wise, without building strings: this runs once per response on the hot path.
+        int eol = lineEnd(0);
+        if (eol < 12 || !regionIs(0, 7, "HTTP/1.") || head[8] != ' ') {
             broken("bad status line");
             return;
         }
-        boolean http10 = status[0].equals("HTTP/1.0");
+        boolean http10 = head[7] == '0';
+        int code = 0;
+        for (int i = 9; i < 12; i++) {
+            int d = head[i] - '0';
+            if (d < 0 || d > 9) {
+                broken("bad status line");
+                return;
+            }
+            code = code * 10 + d;
+        }
         boolean chunked = false;
         boolean keepAlive = false;
         closeAfter = false;
         contentLength = -1;
-        for (int l = 1; l < lines.length; l++) {
-            int colon = lines[l].indexOf(':');
-            if (colon <= 0) {
-                continue;
+        for (int at = eol + 2; at < headLength - 2; ) {
+            int end = lineEnd(at);
+            int colon = at;
+            while (colon < end && head[colon] != ':') {
+                colon++;
             }
-            String name = lines[l].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = lines[l].substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "transfer-encoding" -> chunked = value.endsWith("chunked");
-                case "content-length" -> {
-                    try {
-                        contentLength = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
+            int nameEnd = colon;
+            while (nameEnd > at && head[nameEnd - 1] == ' ') {
+                nameEnd--;
+            }
+            int v = colon + 1;
+            while (v < end && (head[v] == ' ' || head[v] == '\t')) {
+                v++;
+            }
+            int vEnd = end;
+            while (vEnd > v && (head[vEnd - 1] == ' ' || head[vEnd - 1] == '\t')) {
+                vEnd--;
+            }
+            if (colon < end) {
+                if (nameIs(at, nameEnd, "transfer-encoding")) {
+                    chunked = vEnd - v >= 7 && regionIs(vEnd - 7, vEnd, "chunked");
+                } else if (nameIs(at, nameEnd, "content-length")) {
+                    contentLength = digits(v, vEnd);
+                    if (contentLength < 0) {
                         broken("bad content-length");
                         return;
                     }
+                } else if (nameIs(at, nameEnd, "connection")) {
+                    closeAfter |= contains(v, vEnd, "close");
+                    keepAlive |= contains(v, vEnd, "keep-alive");
                 }
-                case "connection" -> {
-                    closeAfter |= value.contains("close");
-                    keepAlive |= value.contains("keep-alive");
-                }
-                default -> { }
             }
+            at = end + 2;
         }
         if (http10 && !keepAlive) {
             closeAfter = true;
@@ -229,6 +239,62 @@ public final class ResponseWireTracker {
             closeAfter = true;
             state = State.BODY_UNTIL_CLOSE;
         }
+    }
+
+    /** Index of the CR of the CRLF ending the line that starts at {@code from}. */
+    private int lineEnd(int from) {
+        for (int i = from; i + 1 < headLength; i++) {
+            if (head[i] == '\r' && head[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return headLength;
+    }
+
+    /** Case-insensitive comparison of head[from, to) with a lower-case ASCII word. */
+    private boolean regionIs(int from, int to, String lower) {
+        if (to - from != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int c = head[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != Character.toLowerCase(lower.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean nameIs(int from, int to, String lower) {
+        return regionIs(from, to, lower);
+    }
+
+    private boolean contains(int from, int to, String lower) {
+        for (int i = from; i + lower.length() <= to; i++) {
+            if (regionIs(i, i + lower.length(), lower)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The decimal number in head[from, to), or -1 when it is not one (or too long). */
+    private long digits(int from, int to) {
+        if (from == to || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            int d = head[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            n = n * 10 + d;
+        }
+        return n;
     }
 
     private void startChunk() {

@@ -168,6 +168,28 @@ class ResponseWireTrackerTest {
     }
 
     @Test
+    void shouldReadHeaderNamesAndValuesCaseInsensitivelyWithOptionalWhitespace() {
+        ResponseWireTracker t = new ResponseWireTracker(4096);
+        byte[] wire = ascii("HTTP/1.1 200 OK\r\ntransfer-encoding:   gzip, Chunked  \r\nCONNECTION:Close\r\n\r\n5\r\nab");
+        t.written(wire, 0, wire.length);
+        ResponseProgress p = t.progress();
+        assertEquals(Framing.CHUNKED, p.framing());
+        assertEquals(ChunkPhase.IN_DATA, p.chunkPhase());
+        assertEquals(3, p.chunkRemaining());
+        assertTrue(p.closeAfter());
+
+        ResponseWireTracker h10 = new ResponseWireTracker(4096);
+        byte[] keep = ascii("HTTP/1.0 200 OK\r\nContent-LENGTH:  4\r\nConnection: Keep-Alive\r\n\r\nab");
+        h10.written(keep, 0, keep.length);
+        assertEquals(4, h10.progress().contentLength());
+        assertFalse(h10.progress().closeAfter());
+        ResponseWireTracker bad = new ResponseWireTracker(4096);
+        byte[] badLength = ascii("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n");
+        bad.written(badLength, 0, badLength.length);
+        assertTrue(bad.isBroken());
+    }
+
+    @Test
     void shouldGiveUpOnOutputThatIsNotHttp() {
         ResponseWireTracker t = new ResponseWireTracker(4096);
         byte[] junk = ascii("SSH-2.0-OpenSSH\r\n\r\n");
