@@ -46,7 +46,8 @@ class HotDeployIT {
         String url = "http://127.0.0.1:" + port + "/soap/content";
 
         List<String> args = List.of("--name", "hotdeploy" + ProcessHandle.current().pid(), "--address", "127.0.0.1",
-                "--port", Integer.toString(port), "--deploy", deploy.toString(), "--data", data.toString());
+                "--port", Integer.toString(port), "--deploy", deploy.toString(), "--data", data.toString(),
+                "--work", tmp.resolve("work").toString());
         try (NodeProcess node = NodeProcess.start(repository, List.of(), args, tmp.resolve("node.log"), TIMEOUT_MILLIS)) {
             String before = Http.value(Http.postUntilOk(url, Http.envelope("getServiceVersion", ""), TIMEOUT_MILLIS).body,
                     "version");

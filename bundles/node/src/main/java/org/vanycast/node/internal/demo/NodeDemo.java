@@ -80,7 +80,8 @@ public final class NodeDemo {
             boolean logicalOnInterface = ns.hasInterfaceAddress(LOGICAL_ADDRESS);
 
             List<String> args = List.of("--name", "demo" + ProcessHandle.current().pid(), "--address", OWN_ADDRESS,
-                    "--logical-address", LOGICAL_ADDRESS, "--port", Integer.toString(PORT), "--data", data.toString());
+                    "--logical-address", LOGICAL_ADDRESS, "--port", Integer.toString(PORT), "--data", data.toString(),
+                    "--work", work.resolve("node").toString());
             try (NodeProcess node = NodeProcess.start(repository, ns.execPrefix(), args, work.resolve("node.log"),
                     TIMEOUT_MILLIS)) {
                 long startupMillis = node.startupMillis(System.nanoTime());

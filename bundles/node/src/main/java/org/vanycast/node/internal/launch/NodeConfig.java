@@ -29,12 +29,14 @@ import java.util.regex.Pattern;
  * data            = /srv/vanycast/data    # default &lt;home&gt;/data
  * deploy          = ...                   # hot-deploy folder, default &lt;home&gt;/deploy
  * etc             = ...                   # .cfg folder, default &lt;home&gt;/etc
+ * work            = ...                   # framework cache, default &lt;home&gt;/work/&lt;name&gt; (created)
  * </pre>
  */
 public record NodeConfig(String name, List<InetAddress> addresses, InetAddress logicalAddress, int port,
-        Path data, Path deploy, Path etc) {
+        Path data, Path deploy, Path etc, Path work) {
 
-    static final Set<String> KEYS = Set.of("name", "address", "logical.address", "port", "data", "deploy", "etc");
+    static final Set<String> KEYS = Set.of("name", "address", "logical.address", "port", "data", "deploy", "etc",
+            "work");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -104,7 +106,8 @@ public record NodeConfig(String name, List<InetAddress> addresses, InetAddress l
         Path data = folder("data", values.get("data"), home.resolve("data"));
         Path deploy = folder("deploy", values.get("deploy"), home.resolve("deploy"));
         Path etc = folder("etc", values.get("etc"), home.resolve("etc"));
-        return new NodeConfig(name, List.copyOf(addresses), logical, port, data, deploy, etc);
+        Path work = workFolder(values.get("work"), home.resolve("work").resolve(name));
+        return new NodeConfig(name, List.copyOf(addresses), logical, port, data, deploy, etc, work);
     }
 
     /** Parses an IP address literal; never a host name (no DNS lookups at start-up). */
@@ -137,6 +140,16 @@ public record NodeConfig(String name, List<InetAddress> addresses, InetAddress l
             // reported below
         }
         throw new ConfigException("invalid port '" + text.trim() + "': use 1-65535");
+    }
+
+    /** The node's scratch folder: unlike the others it is created when missing. */
+    private static Path workFolder(String text, Path fallback) throws ConfigException {
+        Path folder = (text == null || text.isBlank() ? fallback : Path.of(text.trim())).toAbsolutePath().normalize();
+        try {
+            return Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new ConfigException("cannot create work folder " + folder + ": " + e.getMessage());
+        }
     }
 
     private static Path folder(String what, String text, Path fallback) throws ConfigException {

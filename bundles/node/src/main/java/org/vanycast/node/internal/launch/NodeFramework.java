@@ -44,6 +44,8 @@ final class NodeFramework {
             + "javax.xml.stream.events;version=\"1.0.1\",javax.xml.stream.util;version=\"1.0.1\","
             + "sun.nio.ch,sun.misc";
 
+    private static final String REFERENCE = "reference:";
+
     private final Path home;
     private final NodeConfig config;
 
@@ -102,8 +104,7 @@ final class NodeFramework {
 
     private Map<String, String> frameworkProperties() {
         Map<String, String> p = new HashMap<>();
-        Path work = home.resolve("work").resolve(config.name());
-        p.put(Constants.FRAMEWORK_STORAGE, work.resolve("cache").toString());
+        p.put(Constants.FRAMEWORK_STORAGE, config.work().resolve("cache").toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // Up to the Vanycast bundles first; FileInstall (deploy/, etc/) only once the listeners are up.
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(HIGHEST_START_LEVEL - 1));
@@ -152,7 +153,8 @@ final class NodeFramework {
         }
         for (int level = 1; level <= HIGHEST_START_LEVEL; level++) {
             for (Path jar : jars(bundles.resolve(Integer.toString(level)))) {
-                Bundle bundle = context.installBundle(jar.toUri().toString());
+                // reference: Felix runs the jar in place instead of copying it into the cache.
+                Bundle bundle = context.installBundle(REFERENCE + jar.toUri());
                 bundle.adapt(BundleStartLevel.class).setStartLevel(level);
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     bundle.start(); // eager: a node serves right away, lazy bundles would stay STARTING
@@ -215,7 +217,7 @@ final class NodeFramework {
 
     private List<String> inactiveBundles(BundleContext context) {
         List<String> inactive = new ArrayList<>();
-        String platform = home.resolve("bundle").toUri().toString();
+        String platform = REFERENCE + home.resolve("bundle").toUri();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getBundleId() != 0 && !bundle.getLocation().startsWith(platform)) {
                 continue;

@@ -17,11 +17,11 @@ import java.util.Map;
 public final class NodeMain {
 
     static final String USAGE = "usage: ./vanycast node [--config FILE] [--name NAME] [--address A[,A...]]"
-            + " [--logical-address X] [--port PORT] [--data DIR] [--deploy DIR] [--etc DIR]";
+            + " [--logical-address X] [--port PORT] [--data DIR] [--deploy DIR] [--etc DIR] [--work DIR]";
 
     private static final Map<String, String> FLAGS = Map.of("--name", "name", "--address", "address",
             "--logical-address", "logical.address", "--port", "port", "--data", "data", "--deploy", "deploy",
-            "--etc", "etc");
+            "--etc", "etc", "--work", "work");
 
     /** Held so that the level set on it is not lost to garbage collection. */
     private static final java.util.logging.Logger JUL_ROOT = java.util.logging.Logger.getLogger("");
