@@ -42,6 +42,8 @@ public final class TcpStateCodec {
     static final int CRC = 4;
     /** The largest record accepted: queues beyond this cannot come from a real socket buffer. */
     static final int MAX_RECORD = 64 * 1024 * 1024;
+    /** Twice the largest net.core.wmem_max anyone sets (the kernel reports SO_SNDBUF doubled). */
+    static final int MAX_SNDBUF = 256 * 1024 * 1024;
     private static final int F_TS = 0x80;
     private static final int F_SACK = 0x40;
     private static final int F_WSCALE = 0x20;
@@ -137,6 +139,10 @@ public final class TcpStateCodec {
         }
         if (sndWscale > 14 || rcvWscale > 14) {
             throw new MalformedStateException("window scale above 14: " + sndWscale + "/" + rcvWscale, 58);
+        }
+        if (sndbuf < 0 || sndbuf > MAX_SNDBUF) {
+            // the acceptor forces its buffer to this size: a forged value must not pin memory
+            throw new MalformedStateException("implausible SO_SNDBUF " + Integer.toUnsignedString(sndbuf), 84);
         }
         if (Integer.compareUnsigned(w.maxWindow(), w.sndWnd()) < 0) {
             throw new MalformedStateException("max_window below snd_wnd", 72);

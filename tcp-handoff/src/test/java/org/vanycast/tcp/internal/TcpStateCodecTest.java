@@ -111,6 +111,15 @@ class TcpStateCodecTest {
     }
 
     @Test
+    void shouldRejectForgedHugeSendBufferEvenWithValidChecksum() throws Exception {
+        byte[] rec = TcpStateCodec.encode(sample(0, 0, 0));
+        ByteBuffer.wrap(rec).putInt(84, Integer.MAX_VALUE);
+        reseal(rec);
+        MalformedStateException e = assertThrows(MalformedStateException.class, () -> TcpStateCodec.decode(rec));
+        assertTrue(e.getMessage().contains("SO_SNDBUF"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectNullAndRandomGarbage() {
         assertThrows(MalformedStateException.class, () -> TcpStateCodec.decode(null));
         Random r = new Random(7);
