@@ -54,7 +54,9 @@ final class JGroupsStack {
         ping.setPortRange(0);
 
         long failure = c.failureTimeout().toMillis();
-        MERGE3 merge = new MERGE3().setMinInterval(Math.max(500, failure)).setMaxInterval(Math.max(1000, 3 * failure));
+        // nodes started at the same moment can each found a group; merging fast keeps the time
+        // with two contact nodes short (the home agent keeps only the newest registration meanwhile)
+        MERGE3 merge = new MERGE3().setMinInterval(Math.max(200, failure / 3)).setMaxInterval(Math.max(500, failure));
         // FD_SOCK2 would listen on every interface unless told otherwise
         FD_SOCK2 fdSock = new FD_SOCK2().setBindAddress(c.bind()).setPortRange(50);
         FD_ALL3 fdAll = new FD_ALL3();

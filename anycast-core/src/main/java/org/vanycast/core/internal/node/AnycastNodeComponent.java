@@ -33,9 +33,11 @@ import org.vanycast.core.spi.NetworkRedirector;
  * The node as a DS component: configured through ConfigAdmin (PID
  * {@code org.vanycast.core.node}), finds its drivers as services. Every driver reference is
  * dynamic and greedy, so a driver bundle can be updated (or a better-ranked one installed)
- * while the node runs; a handoff uses whatever is bound when it starts.
+ * while the node runs; a handoff uses whatever is bound when it starts. Immediate: the node
+ * must join its group and take its role at start, not when someone first asks for the service.
  */
-@Component(name = "org.vanycast.core.node", configurationPolicy = ConfigurationPolicy.REQUIRE, service = AnycastNode.class)
+@Component(name = "org.vanycast.core.node", configurationPolicy = ConfigurationPolicy.REQUIRE, service = AnycastNode.class,
+        immediate = true)
 @Designate(ocd = NodeConfig.class)
 public class AnycastNodeComponent implements AnycastNode {
     private final ServiceDrivers drivers = new ServiceDrivers();

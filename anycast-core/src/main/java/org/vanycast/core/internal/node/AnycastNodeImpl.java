@@ -109,6 +109,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
 
     @Override
     public void roleChanged(NodeRole previous, NodeRole now, long epoch) {
+        LOG.info("node {}: role {} -> {} (epoch {})", settings.node(), previous == null ? "none" : previous, now, epoch);
         if (now == NodeRole.CONTACT) {
             contactPending = true;
             takeOverIfPossible(epoch);

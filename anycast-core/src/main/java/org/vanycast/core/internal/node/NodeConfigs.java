@@ -23,9 +23,12 @@ public final class NodeConfigs {
         GroupCa.checkNodeName(c.node_name());
         InetAddress x = literal(require(c.logical_address(), "logical.address"), "logical.address");
         List<InetSocketAddress> hosts = new ArrayList<>();
-        for (String h : c.initial_hosts()) {
-            if (!h.isBlank()) {
-                hosts.add(hostPort(h.trim(), "initial.hosts"));
+        for (String entry : c.initial_hosts()) {
+            // a .cfg file gives one string; accept comma- or space-separated lists in each value
+            for (String h : entry.split("[,\\s]+")) {
+                if (!h.isBlank()) {
+                    hosts.add(hostPort(h.trim(), "initial.hosts"));
+                }
             }
         }
         HandoffConfig handoff = new HandoffConfig(ms(c.init_timeout_ms()), ms(c.capture_timeout_ms()),

@@ -52,7 +52,12 @@ public final class LeastLoadedPolicy implements AcceptorPolicy {
      */
     public static Map<String, Double> parseWeights(String[] entries) {
         java.util.HashMap<String, Double> weights = new java.util.HashMap<>();
+        java.util.List<String> all = new java.util.ArrayList<>();
         for (String e : entries == null ? new String[0] : entries) {
+            // a .cfg file gives one string: accept comma-separated entries in each value
+            all.addAll(java.util.Arrays.asList(e.split(",")));
+        }
+        for (String e : all) {
             String entry = e.trim();
             if (entry.isEmpty()) {
                 continue;

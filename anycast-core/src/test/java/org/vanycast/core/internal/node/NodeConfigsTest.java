@@ -15,6 +15,23 @@ class NodeConfigsTest {
     }
 
     @Test
+    void shouldSplitInitialHostsGivenAsOneCommaSeparatedValue() throws Exception {
+        NodeConfig c = config(new String[] {"[::1]:7801,[::1]:7802 [::1]:7803"});
+        assertEquals(3, NodeConfigs.settings(c).initialHosts().size());
+    }
+
+    static NodeConfig config(String[] hosts) {
+        return (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
+                new Class<?>[] {NodeConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "node_name" -> "n1";
+                    case "logical_address" -> "fd00:1::100";
+                    case "ca_dir" -> "/tmp/ca";
+                    case "initial_hosts" -> hosts;
+                    default -> m.getDefaultValue();
+                });
+    }
+
+    @Test
     void shouldNameTheKeyOfABadValue() {
         for (String bad : new String[] {"fd00::1", "[fd00::1]", "host.example:80", "[::1]:0", "[::1]:99999", "[::1]:80/x", ""}) {
             IllegalArgumentException x = assertThrows(IllegalArgumentException.class,

@@ -53,6 +53,7 @@ class LeastLoadedPolicyTest {
     @Test
     void shouldRejectMalformedWeightEntries() {
         assertEquals(Map.of("n1", 2.5), LeastLoadedPolicy.parseWeights(new String[] {" n1 = 2.5 ", ""}));
+        assertEquals(Map.of("n1", 2.0, "n2", 0.5), LeastLoadedPolicy.parseWeights(new String[] {"n1=2, n2=0.5"}));
         var x = assertThrows(IllegalArgumentException.class, () -> LeastLoadedPolicy.parseWeights(new String[] {"n1=-1"}));
         assertTrue(x.getMessage().contains("n1=-1"));
         assertThrows(IllegalArgumentException.class, () -> LeastLoadedPolicy.parseWeights(new String[] {"=3"}));
