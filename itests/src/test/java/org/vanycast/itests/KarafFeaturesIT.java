@@ -90,6 +90,9 @@ public class KarafFeaturesIT {
         String url = "http://localhost:" + System.getProperty("vanycast.itest.port") + "/soap/content";
         Http.Response r = Http.postUntilOk(url, Http.envelope("listDocuments", ""), TIMEOUT_MILLIS);
         assertEquals("hello.txt", Http.value(r.body, "name"));
+        Http.Response download = Http.get("http://localhost:" + System.getProperty("vanycast.itest.port") + "/content/hello.txt");
+        assertEquals(200, download.status);
+        assertEquals("Hello from a Vanycast node.\n", download.body);
 
         featuresService.installFeature("vanycast-core", EnumSet.noneOf(FeaturesService.Option.class));
         featuresService.installFeature("vanycast-soap", EnumSet.noneOf(FeaturesService.Option.class));
