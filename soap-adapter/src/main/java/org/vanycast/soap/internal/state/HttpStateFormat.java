@@ -121,12 +121,28 @@ public final class HttpStateFormat {
             in.expectEnd();
             return HttpAppState.idle(pending);
         }
+        // A request may be replayed into the acceptor's server: only well-formed HTTP/1.1
+        // pieces, so a forged record cannot smuggle a second request or header.
+        int at0 = in.pos;
         String method = in.string("method");
+        if (!isToken(method)) {
+            throw new MalformedStateException("method is not an HTTP token", at0);
+        }
+        at0 = in.pos;
         String target = in.string("target");
+        if (!isTarget(target)) {
+            throw new MalformedStateException("request target is empty or has spaces or control bytes", at0);
+        }
         int headerCount = (int) in.varint(MAX_HEADERS, "header count");
         List<Header> headers = new ArrayList<>(headerCount);
         for (int i = 0; i < headerCount; i++) {
-            headers.add(new Header(in.string("header name"), in.string("header value")));
+            at0 = in.pos;
+            String name = in.string("header name");
+            String value = in.string("header value");
+            if (!isToken(name) || !isFieldValue(value)) {
+                throw new MalformedStateException("header " + i + " is not a valid HTTP field", at0);
+            }
+            headers.add(new Header(name, value));
         }
         int completeAt = in.pos;
         int complete = in.u8();
@@ -135,7 +151,11 @@ public final class HttpStateFormat {
         }
         byte[] body = in.bytes(MAX_BODY, "request body");
         RecordedRequest request = new RecordedRequest(method, target, headers, body, complete == 1);
+        at0 = in.pos;
         String resumable = in.string("resumable name");
+        if (resumable.isEmpty()) {
+            throw new MalformedStateException("empty resumable name", at0);
+        }
         if (kind == HttpAppState.Kind.REPLAY) {
             in.expectEnd();
             return HttpAppState.replay(pending, request, resumable);
@@ -157,6 +177,47 @@ public final class HttpStateFormat {
         } catch (IllegalArgumentException e) {
             throw new MalformedStateException("inconsistent response progress: " + e.getMessage(), at);
         }
+    }
+
+    /** RFC 9110 §5.6.2 token. */
+    public static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A request target: visible ASCII and obs-text, no spaces. */
+    public static boolean isTarget(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110 §5.5 field value: no CR, LF or NUL (and no other control but tab). */
+    public static boolean isFieldValue(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < ' ' && c != '\t' || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final class Out extends ByteArrayOutputStream {

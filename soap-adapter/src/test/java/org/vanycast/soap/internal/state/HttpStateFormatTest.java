@@ -93,6 +93,21 @@ class HttpStateFormatTest {
     }
 
     @Test
+    void shouldRejectAForgedRequestThatWouldSmuggleASecondRequestOnReplay() {
+        RecordedRequest smuggling = new RecordedRequest("GET", "/files/a", List.of(
+                new Header("X-A", "1\r\n\r\nGET /admin HTTP/1.1")), new byte[0], true);
+        byte[] record = HttpStateFormat.encode(HttpAppState.replay(new byte[0], smuggling, "files"));
+        MalformedStateException e = assertThrows(MalformedStateException.class, () -> HttpStateFormat.decode(record));
+        assertTrue(e.getMessage().contains("header 0"), e.getMessage());
+        RecordedRequest badTarget = new RecordedRequest("GET", "/a HTTP/1.0\r\n", List.of(), new byte[0], true);
+        assertThrows(MalformedStateException.class, () -> HttpStateFormat.decode(
+                HttpStateFormat.encode(HttpAppState.replay(new byte[0], badTarget, "files"))));
+        RecordedRequest badMethod = new RecordedRequest("GE T", "/a", List.of(), new byte[0], true);
+        assertThrows(MalformedStateException.class, () -> HttpStateFormat.decode(
+                HttpStateFormat.encode(HttpAppState.replay(new byte[0], badMethod, "files"))));
+    }
+
+    @Test
     void shouldRejectNull() {
         assertThrows(MalformedStateException.class, () -> HttpStateFormat.decode(null));
     }
@@ -106,10 +121,13 @@ class HttpStateFormatTest {
     Arbitrary<HttpAppState> states() {
         Arbitrary<byte[]> pending = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
         Arbitrary<String> latin1 = Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(30);
-        Arbitrary<List<Header>> headers = Combinators.combine(latin1.filter(s -> !s.isEmpty()), latin1)
-                .as(Header::new).list().ofMaxSize(6);
+        Arbitrary<String> token = Arbitraries.strings().withChars("abcXYZ019-_.!~'").ofMinLength(1).ofMaxLength(20);
+        Arbitrary<String> target = Arbitraries.strings().withCharRange('!', '\u00ff').ofMinLength(1).ofMaxLength(40)
+                .filter(x -> x.indexOf(0x7F) < 0);
+        Arbitrary<String> value = latin1.filter(HttpStateFormat::isFieldValue);
+        Arbitrary<List<Header>> headers = Combinators.combine(token, value).as(Header::new).list().ofMaxSize(6);
         Arbitrary<RecordedRequest> requests = Combinators.combine(
-                Arbitraries.of("GET", "POST", "HEAD", "PUT"), latin1, headers,
+                Arbitraries.of("GET", "POST", "HEAD", "PUT"), target, headers,
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(60), Arbitraries.of(true, false))
                 .as(RecordedRequest::new);
         Arbitrary<ResponseProgress> progress = Arbitraries.integers().between(0, 5).flatMap(shape -> {
@@ -127,8 +145,9 @@ class HttpStateFormatTest {
             };
         });
         Arbitrary<HttpAppState> idle = pending.map(HttpAppState::idle);
-        Arbitrary<HttpAppState> replay = Combinators.combine(pending, requests, latin1).as(HttpAppState::replay);
-        Arbitrary<HttpAppState> resume = Combinators.combine(pending, requests, latin1, progress)
+        Arbitrary<String> name = latin1.filter(x -> !x.isEmpty());
+        Arbitrary<HttpAppState> replay = Combinators.combine(pending, requests, name).as(HttpAppState::replay);
+        Arbitrary<HttpAppState> resume = Combinators.combine(pending, requests, name, progress)
                 .as(HttpAppState::resume);
         return Arbitraries.oneOf(idle, replay, resume);
     }
