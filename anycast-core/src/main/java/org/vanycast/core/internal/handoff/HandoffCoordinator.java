@@ -27,6 +27,8 @@ import org.vanycast.core.api.ReceivedClient;
 import org.vanycast.core.internal.channel.NodeTransport;
 import org.vanycast.core.internal.wire.Abort;
 import org.vanycast.core.internal.wire.Done;
+import org.vanycast.core.internal.wire.HandoffReply;
+import org.vanycast.core.internal.wire.HandoffRequest;
 import org.vanycast.core.internal.wire.Init;
 import org.vanycast.core.internal.wire.NodeMessage;
 import org.vanycast.core.internal.wire.Prepare;
@@ -214,6 +216,10 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
             acceptor.onPrepare(peer, p);
         } else if (m instanceof Init i) {
             executor.execute(() -> acceptor.onInit(peer, i));
+        } else if (m instanceof HandoffRequest r) {
+            operatorRequest(peer, r);
+        } else if (m instanceof HandoffReply) {
+            dropped("HandoffReply to a node", peer);
         } else if (m instanceof Done || m instanceof Abort) {
             DonorHandoff h = awaiting.get(m.handoffId());
             if (h != null && h.acceptorIs(peer) && h.answer(m)) {
@@ -223,6 +229,21 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
                 dropped(m.type() + " for no handoff awaiting one", peer);
             }
         }
+    }
+
+    /** An operator (any holder of a group certificate) asked for a handoff; answer when it ends. */
+    private void operatorRequest(String peer, HandoffRequest r) {
+        LOG.debug("operator {} asks to hand {} to {}", peer, r.client(), r.acceptor().orElse("(policy)"));
+        handoff(r.client(), r.acceptor()).whenComplete((event, x) -> {
+            Throwable cause = x instanceof java.util.concurrent.CompletionException ? x.getCause() : x;
+            HandoffReply reply = x == null ? new HandoffReply(r.handoffId(), true, event.toLogLine())
+                    : new HandoffReply(r.handoffId(), false, String.valueOf(cause.getMessage()));
+            try {
+                transport.send(peer, reply);
+            } catch (IOException e) {
+                LOG.debug("reply to operator {} failed: {}", peer, e.getMessage());
+            }
+        });
     }
 
     void dropped(String why, String peer) {

@@ -9,6 +9,8 @@ public record MessageType(int code, String name) {
     public static final MessageType INIT = new MessageType(2, "Init");
     public static final MessageType DONE = new MessageType(3, "Done");
     public static final MessageType ABORT = new MessageType(4, "Abort");
+    public static final MessageType HANDOFF_REQUEST = new MessageType(5, "HandoffRequest");
+    public static final MessageType HANDOFF_REPLY = new MessageType(6, "HandoffReply");
 
     public static MessageType valueOf(int code) {
         return switch (code) {
@@ -16,12 +18,14 @@ public record MessageType(int code, String name) {
             case 2 -> INIT;
             case 3 -> DONE;
             case 4 -> ABORT;
+            case 5 -> HANDOFF_REQUEST;
+            case 6 -> HANDOFF_REPLY;
             default -> new MessageType(code, "unknown(" + code + ")");
         };
     }
 
     public boolean isKnown() {
-        return code >= 1 && code <= 4;
+        return code >= 1 && code <= 6;
     }
 
     @Override

@@ -60,6 +60,16 @@ public final class WireCodec {
                 out.writeLong(d.recreateNanos());
                 out.writeLong(d.redirectNanos());
                 out.writeLong(d.activateNanos());
+            } else if (m instanceof HandoffRequest r) {
+                writeSocketAddress(out, r.client());
+                byte[] name = r.acceptor().orElse("").getBytes(StandardCharsets.UTF_8);
+                out.writeByte(name.length);
+                out.write(name);
+            } else if (m instanceof HandoffReply r) {
+                out.writeByte(r.completed() ? 1 : 0);
+                byte[] text = r.text().getBytes(StandardCharsets.UTF_8);
+                out.writeShort(text.length);
+                out.write(text);
             } else if (m instanceof Abort a) {
                 out.writeByte(a.reason().code());
                 out.writeByte(a.bindingMoved() ? 1 : 0);
@@ -119,8 +129,10 @@ public final class WireCodec {
             case 2 -> decodeInit(id, r);
             case 3 -> new Done(id, r.u16("sequence"), r.nonNegative("recreate ns"), r.nonNegative("redirect ns"),
                     r.nonNegative("activate ns"));
-            default -> new Abort(id, AbortReason.valueOf(r.u8("reason")), (r.u8("flags") & 1) != 0,
+            case 4 -> new Abort(id, AbortReason.valueOf(r.u8("reason")), (r.u8("flags") & 1) != 0,
                     r.u16("sequence"), r.utf8(r.u16("message length"), "message"));
+            case 5 -> decodeRequest(id, r);
+            default -> new HandoffReply(id, r.u8("completed") == 1, r.utf8(r.u16("text length"), "text"));
         };
         if (r.remaining() != 0) {
             throw new MalformedMessageException(r.remaining() + " trailing bytes after " + type, r.position());
@@ -138,6 +150,16 @@ public final class WireCodec {
         byte[] socket = r.bytes(r.length("socket state length"), "socket state");
         byte[] app = r.bytes(r.length("app state length"), "app state");
         return new Init(id, nonce, ts, seq, logical, new SocketState(local, remote, socket), app);
+    }
+
+    private static HandoffRequest decodeRequest(long id, WireReader r) throws MalformedMessageException {
+        InetSocketAddress client = r.socketAddress("client");
+        int at = r.position();
+        String name = r.utf8(r.u8("acceptor length"), "acceptor");
+        if (name.length() > 255) {
+            throw new MalformedMessageException("acceptor name too long", at);
+        }
+        return new HandoffRequest(id, client, name.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(name));
     }
 
     private static void checkHeader(WireReader r) throws MalformedMessageException {

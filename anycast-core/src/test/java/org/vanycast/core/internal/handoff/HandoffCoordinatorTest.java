@@ -359,6 +359,28 @@ class HandoffCoordinatorTest {
     }
 
     @Test
+    void shouldAnswerOperatorHandoffRequestFromGroupChannel() throws Exception {
+        int port = ((InetSocketAddress) conn.server().getLocalAddress()).getPort();
+        n1.codec = new FakeCodec(port);
+        n2.codec = new FakeCodec(port);
+        n1.coordinator.track(conn.server());
+        java.util.concurrent.BlockingQueue<org.vanycast.core.internal.wire.NodeMessage> replies =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        net.register("operator", (peer, m) -> replies.add(m));
+
+        net.endpoint("operator").send("n1", new org.vanycast.core.internal.wire.HandoffRequest(77, client, Optional.of("n2")));
+        var reply = (org.vanycast.core.internal.wire.HandoffReply) replies.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(reply.completed(), reply.text());
+        assertTrue(reply.text().contains("outcome=COMPLETED"), reply.text());
+        assertEquals("n2", servedBy());
+
+        net.endpoint("operator").send("n1", new org.vanycast.core.internal.wire.HandoffRequest(78, client, Optional.of("n2")));
+        var second = (org.vanycast.core.internal.wire.HandoffReply) replies.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertFalse(second.completed());
+        assertTrue(second.text().contains("no tracked connection"), second.text());
+    }
+
+    @Test
     void shouldResumeServiceLocallyWhenOperatorHandoffRollsBack() throws Exception {
         int port = ((InetSocketAddress) conn.server().getLocalAddress()).getPort();
         FakeCodec donorCodec = new FakeCodec(port);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vanycast.core.api.HandoffEvent;
 import org.vanycast.core.api.HandoffOutcome;
+import org.vanycast.core.api.ReceivedClient;
 import org.vanycast.core.internal.channel.NodeTransport;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
 import org.vanycast.core.internal.tls.GroupCa;
@@ -37,6 +38,11 @@ class HandoffOverTlsTest {
                 inbound, Duration.ofSeconds(10));
         directory.putIfAbsent(name, ch.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
         return ch;
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 
     @Test
@@ -64,7 +70,7 @@ class HandoffOverTlsTest {
 
             HandoffEvent e = n1.coordinator.clientHandoff(conn.server(), "n2", "state".getBytes()).get(10, TimeUnit.SECONDS);
             assertEquals(HandoffOutcome.COMPLETED, e.outcome());
-            assertTrue(n2.coordinator.clientReceive(Duration.ofSeconds(10)).isPresent());
+            ReceivedClient n2ReceivedFirst = n2.coordinator.clientReceive(Duration.ofSeconds(10)).orElseThrow();
 
             // an outsider with a certificate of another CA (and a member's name) tries to push an Init
             Loopback.Pair victim = loopback.pair();
@@ -81,6 +87,24 @@ class HandoffOverTlsTest {
             }
             assertEquals(1, n2.migrator.recreated.get(), "only the genuine handoff re-created a socket");
             assertEquals(0, n2.coordinator.pendingPreparations());
+
+            // the operator command: n2 hands the client it received on to n1
+            GroupCa.issue(group, "operator", now, Duration.ofDays(1));
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            ReceivedClient received = n2ReceivedFirst;
+            FakeCodec service = new FakeCodec(received.connection().socket().getLocalPort());
+            n2.codec = service;
+            n1.codec = new FakeCodec(received.connection().socket().getLocalPort());
+            InetSocketAddress at = directory.get("n2");
+            int rc = org.vanycast.core.internal.cli.HandoffCommand.run(new String[] {"--ca", group.toString(),
+                "--node", "n2", "--at", hostPort(at),
+                "--client", hostPort((InetSocketAddress) received.connection().getRemoteAddress()),
+                "--to", "n1"}, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+            assertEquals(0, rc, err.toString());
+            assertTrue(out.toString().contains("outcome=COMPLETED"), out.toString());
+            assertEquals(1, n1.migrator.recreated.get(), "n1 re-created the handed-back socket");
+            assertEquals(1, n2.migrator.released.get(), "n2 released its frozen copy");
         }
     }
 }

@@ -38,7 +38,10 @@ class WireCodecTest {
                 new Prepare(0x1122334455667788L, X, CLIENT, 5000),
                 new Init(-1L, nonce, 1_764_000_000_000L, 65535, X, state, "GET /file 500000".getBytes()),
                 new Done(42, 3, 84_000, 1_200_000, 13_000),
-                new Abort(43, AbortReason.REPLAYED, true, 9, "nonce seen before: ünïcode"));
+                new Abort(43, AbortReason.REPLAYED, true, 9, "nonce seen before: ünïcode"),
+                new HandoffRequest(44, CLIENT, java.util.Optional.of("node2")),
+                new HandoffRequest(45, CLIENT, java.util.Optional.empty()),
+                new HandoffReply(44, true, "handoff=2c role=DONOR outcome=COMPLETED"));
     }
 
     @Test
