@@ -27,6 +27,7 @@ import org.vanycast.core.internal.wire.NodeMessage;
 public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TlsNodeChannel.class);
     private static final String[] PROTOCOLS = {NodeCredentials.PROTOCOL};
+    static final int MAX_PENDING_HANDSHAKES = 32;
 
     private final String self;
     private final SSLContext context;
@@ -34,6 +35,10 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private final Inbound inbound;
     private final int timeoutMillis;
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    /** One lock per peer: a slow connect to a dead node must not hold up sends to the others. */
+    private final Map<String, Object> connectLocks = new ConcurrentHashMap<>();
+    /** Bounds the threads unauthenticated connections can occupy while their handshake runs. */
+    private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(MAX_PENDING_HANDSHAKES);
     private final AtomicLong rejectedHandshakes = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
     private volatile SSLServerSocket server;
@@ -97,11 +102,17 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
     }
 
-    private synchronized PeerLink connect(String peer) throws IOException {
-        PeerLink existing = links.get(peer);
-        if (existing != null && existing.isOpen()) {
-            return existing;
+    private PeerLink connect(String peer) throws IOException {
+        synchronized (connectLocks.computeIfAbsent(peer, p -> new Object())) {
+            PeerLink existing = links.get(peer);
+            if (existing != null && existing.isOpen()) {
+                return existing;
+            }
+            return open(peer);
         }
+    }
+
+    private PeerLink open(String peer) throws IOException {
         InetSocketAddress at = resolver.apply(peer)
                 .orElseThrow(() -> new IOException("no channel address known for node '" + peer + "'"));
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
@@ -134,6 +145,12 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
                 }
                 return;
             }
+            if (!handshakes.tryAcquire()) {
+                rejectedHandshakes.incrementAndGet();
+                LOG.debug("{}: too many pending handshakes, dropping {}", self, s.getRemoteSocketAddress());
+                closeQuietly(s);
+                continue;
+            }
             Thread t = new Thread(() -> handshakeAndRead(s), "vanycast-channel-in-" + self);
             t.setDaemon(true);
             t.start();
@@ -153,6 +170,8 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
             LOG.debug("{}: rejected group channel connection from {}: {}", self, s.getRemoteSocketAddress(), e.toString());
             closeQuietly(s);
             return;
+        } finally {
+            handshakes.release();
         }
         try {
             PeerLink link = new PeerLink(peer, s);

@@ -224,6 +224,38 @@ class TlsNodeChannelTest {
     }
 
     @Test
+    void shouldBoundConnectionsThatNeverFinishTheirHandshake() throws Exception {
+        BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();
+        TlsNodeChannel n2 = start(group, "n2", in2);
+        TlsNodeChannel n1 = start(group, "n1", new LinkedBlockingQueue<>());
+        java.util.List<java.net.Socket> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < TlsNodeChannel.MAX_PENDING_HANDSHAKES + 8; i++) {
+                idle.add(new java.net.Socket(directory.get("n2").getAddress(), directory.get("n2").getPort()));
+            }
+            await(() -> n2.rejectedHandshakes() >= 8, "connections beyond the bound to be dropped at once");
+        } finally {
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+        }
+        // the slots come back once the idle peers are gone
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                n1.send("n2", prepare(9));
+                break;
+            } catch (IOException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(new Received("n1", prepare(9)), in2.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldRefuseNodeWithoutGroupCertificate() {
         IOException x = assertThrows(IOException.class, () -> NodeCredentials.load(group, "n9"));
         assertTrue(x.getMessage().contains("no group certificate for node 'n9'"), x.getMessage());
