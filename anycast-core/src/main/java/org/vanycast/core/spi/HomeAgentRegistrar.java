@@ -27,4 +27,13 @@ public interface HomeAgentRegistrar {
 
     /** This node is no longer the contact node: stop answering for the logical address at the HA. */
     void relinquish(InetAddress logicalAddress) throws IOException;
+
+    /**
+     * Called once when the core binds this registrar: {@code replicator} sends a changed
+     * association (e.g. after a home re-registration advanced its sequence number or keys) to
+     * the backups. It ignores the call while this node is not the contact node.
+     */
+    default void replicateWith(java.util.function.Consumer<byte[]> replicator) {
+        // a registrar whose association never changes after takeOver needs nothing more
+    }
 }
