@@ -94,6 +94,12 @@ public class AnycastNodeComponent implements AnycastNode {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindRegistrar(HomeAgentRegistrar r) {
+        r.replicateWith(bytes -> {
+            AnycastNodeImpl n = node;
+            if (n != null) {
+                n.replicateIfContact(bytes);
+            }
+        });
         drivers.registrar = r;
         AnycastNodeImpl n = node;
         if (n != null) {

@@ -148,6 +148,23 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         return membership.epoch();
     }
 
+    /** The home-agent association this node holds as contact or backup. */
+    public java.util.Optional<byte[]> replicatedAssociation() {
+        return membership.replicatedSecurityAssociation();
+    }
+
+    /** What a registrar calls when its association changed: replicate it if this node is contact. */
+    public void replicateIfContact(byte[] association) {
+        GroupMembership m = membership;
+        if (m != null && m.role() == NodeRole.CONTACT) {
+            try {
+                m.replicateSecurityAssociation(association);
+            } catch (IllegalStateException e) {
+                LOG.debug("not replicating: {}", e.getMessage()); // lost the role meanwhile
+            }
+        }
+    }
+
     @Override
     public String nodeName() {
         return settings.node();

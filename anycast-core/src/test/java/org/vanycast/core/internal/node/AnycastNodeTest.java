@@ -155,11 +155,17 @@ class AnycastNodeTest {
         assertArrayEquals("resume at 500000".getBytes(), r.appState());
         assertEquals("b", bindings.servedBy(r.client().getAddress(), "a"));
 
+        // the HA role re-registered: its changed association reaches the backup; a non-contact's is ignored
+        c.replicateIfContact("forged-by-c".getBytes());
+        a.replicateIfContact("sa-of-a-v2".getBytes());
+        await(() -> b.replicatedAssociation().map(x -> new String(x).equals("sa-of-a-v2")).orElse(false),
+                "the new association at the backup");
+
         g.get(0).node().crash();
 
         await(() -> takeOversBy("b") == 1, "b (the backup) to take X over");
         TakeOver t = takeOvers.stream().filter(x -> x.node().equals("b")).findFirst().orElseThrow();
-        assertArrayEquals("sa-of-a".getBytes(), t.replicated().orElseThrow(), "b registers with a's replicated association");
+        assertArrayEquals("sa-of-a-v2".getBytes(), t.replicated().orElseThrow(), "b registers with a's replicated association");
         await(() -> c.role() == NodeRole.BACKUP, "c to become the new backup");
         assertEquals(0, takeOversBy("c"), "exactly one takeover");
         // the client handed to b before the crash is still served by b
