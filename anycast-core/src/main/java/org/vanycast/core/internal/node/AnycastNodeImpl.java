@@ -48,6 +48,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     private HandoffCoordinator coordinator;
     private GroupMembership membership;
     private volatile boolean contactPending;
+    /** While leaving, this node reports weight 0 so no member chooses it as acceptor. */
+    private volatile boolean leaving;
 
     public AnycastNodeImpl(NodeSettings settings, ServiceDrivers drivers) {
         this.settings = settings;
@@ -94,7 +96,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
 
     private Map<String, Double> loadReport() {
         int clients = coordinator == null ? 0 : coordinator.trackedConnections().size();
-        return Map.of(LeastLoadedPolicy.LOAD, (double) clients, LeastLoadedPolicy.WEIGHT, settings.weight(),
+        return Map.of(LeastLoadedPolicy.LOAD, (double) clients, LeastLoadedPolicy.WEIGHT, leaving ? 0.0 : settings.weight(),
                 "clients", (double) clients);
     }
 
@@ -221,6 +223,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
             throw new LeaveRefusedException(settings.node() + " is the last node and serves " + clients.size()
                     + " client(s); force the leave to drop them");
         }
+        leaving = true;
+        membership.report(loadReport());
         List<CompletableFuture<HandoffEvent>> handoffs = new ArrayList<>();
         for (SocketChannel ch : clients) {
             try {
@@ -234,6 +238,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         }
         int left = coordinator.trackedConnections().size();
         if (left > 0 && !force) {
+            leaving = false;
+            membership.report(loadReport());
             throw new LeaveRefusedException(settings.node() + " could not hand off " + left
                     + " client(s); not leaving (force the leave to drop them)");
         }
