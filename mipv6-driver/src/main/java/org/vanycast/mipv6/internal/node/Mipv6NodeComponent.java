@@ -1,0 +1,228 @@
+package org.vanycast.mipv6.internal.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.spi.HomeAgentRegistrar;
+import org.vanycast.core.spi.NetworkRedirector;
+import org.vanycast.mipv6.api.Ipv6Packet;
+import org.vanycast.mipv6.api.ReturnRoutabilityResult;
+import org.vanycast.mipv6.internal.agent.MobileNodeDataPath;
+
+/**
+ * The Mobile IPv6 data path of a node container, offered to the anycast coordinator as its
+ * {@link NetworkRedirector} (route optimization towards a client: return routability on
+ * {@code Prepare}, Binding Update and node-side translation on commit) and its
+ * {@link HomeAgentRegistrar} (home registration of X while this node is the contact node).
+ * The container runs inside the node's namespace, so the data path is set up in the caller's.
+ */
+@Component(configurationPid = NodeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {NetworkRedirector.class, HomeAgentRegistrar.class}, property = "vanycast.redirector=mipv6-ro")
+@Designate(ocd = Mipv6NodeConfig.class)
+public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentRegistrar {
+    private static final Logger LOG = LoggerFactory.getLogger(Mipv6NodeComponent.class);
+
+    private final NodeSettings settings;
+    private final MobileNodeDataPath dataPath;
+    private final HomeTestRelay relay;
+    private final ExecutorService rr = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mipv6-rr");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean contact;
+
+    @Activate
+    public Mipv6NodeComponent(Mipv6NodeConfig config) throws Exception {
+        settings = NodeSettings.of(config);
+        dataPath = MobileNodeDataPath.start(null, settings.logicalAddress(), settings.careOf(), settings.homeAgent(),
+                settings.device(), settings.secret(), settings.queue(), settings.table());
+        try {
+            relay = HomeTestRelay.start(settings.relayListen(), settings.secret(), settings.relayPeers(), new Relayed(),
+                    System::currentTimeMillis);
+        } catch (IOException e) {
+            dataPath.close();
+            throw e;
+        }
+        relayThroughContact(true);
+        LOG.info("mipv6 data path up: X {} care-of {} home agent {}", settings.logicalAddress().getHostAddress(),
+                settings.careOf().getHostAddress(), settings.homeAgent().getHostAddress());
+    }
+
+    @Deactivate
+    void deactivate() {
+        rr.shutdownNow();
+        relay.close();
+        dataPath.close();
+    }
+
+    private void relayThroughContact(boolean on) {
+        dataPath.relayHomeTestInitsThrough(on ? hoti -> {
+            try {
+                relay.sendHomeTestInit(hoti);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } : null);
+    }
+
+    @Override
+    public String name() {
+        return "mipv6-ro";
+    }
+
+    @Override
+    public Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException {
+        checkLogical(logicalAddress);
+        java.net.Inet6Address c = v6(client);
+        CompletableFuture<ReturnRoutabilityResult> tokens = CompletableFuture.supplyAsync(() -> {
+            try {
+                return dataPath.prepare(c, settings.timeout());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }, rr);
+        return new RoPreparation(c, tokens);
+    }
+
+    @Override
+    public void release(InetAddress logicalAddress, InetAddress client) throws IOException {
+        checkLogical(logicalAddress);
+        java.net.Inet6Address c = v6(client);
+        try {
+            dataPath.deregister(c, settings.timeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deregistering " + client.getHostAddress(), e);
+        } finally {
+            dataPath.forget(c);
+        }
+    }
+
+    @Override
+    public byte[] takeOver(InetAddress logicalAddress, Optional<byte[]> replicated, long epoch) throws IOException {
+        checkLogical(logicalAddress);
+        try {
+            dataPath.registerHome(settings.homeLifetimeUnits(), settings.timeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during home registration", e);
+        }
+        contact = true;
+        relayThroughContact(false);
+        LOG.info("contact node for {} (epoch {}): registered at home agent {}", logicalAddress.getHostAddress(), epoch,
+                settings.homeAgent().getHostAddress());
+        // Every node reads the same secret from its configuration; what travels is only who holds X since when.
+        return ByteBuffer.allocate(16 + 8).put(settings.careOf().getAddress()).putLong(epoch).array();
+    }
+
+    @Override
+    public void relinquish(InetAddress logicalAddress) {
+        contact = false;
+        relayThroughContact(true);
+        LOG.info("no longer the contact node for {}", logicalAddress.getHostAddress());
+    }
+
+    /** Relay and data-path drop counters, for diagnostics. */
+    public Map<String, Long> relayCounters() {
+        return relay.counters();
+    }
+
+    private void checkLogical(InetAddress logicalAddress) {
+        if (!settings.logicalAddress().equals(logicalAddress)) {
+            throw new IllegalArgumentException("this data path serves " + settings.logicalAddress().getHostAddress()
+                    + ", not " + logicalAddress.getHostAddress());
+        }
+    }
+
+    private static java.net.Inet6Address v6(InetAddress a) {
+        if (a instanceof java.net.Inet6Address v) {
+            return v;
+        }
+        throw new IllegalArgumentException("Mobile IPv6 needs an IPv6 client, not " + a.getHostAddress());
+    }
+
+    private final class RoPreparation implements Preparation {
+        private final java.net.Inet6Address client;
+        private final CompletableFuture<ReturnRoutabilityResult> tokens;
+
+        RoPreparation(java.net.Inet6Address client, CompletableFuture<ReturnRoutabilityResult> tokens) {
+            this.client = client;
+            this.tokens = tokens;
+        }
+
+        @Override
+        public int commit(int sequence, Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            ReturnRoutabilityResult rr;
+            try {
+                rr = tokens.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("return routability with " + client.getHostAddress() + " not done within " + timeout);
+            } catch (ExecutionException e) {
+                throw new IOException("return routability with " + client.getHostAddress() + " failed: "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            try {
+                // Waits for the acknowledgement: the node-side translation is switched on by it
+                // (a segment from the care-of address before the client has the binding draws a RST).
+                dataPath.handoff(client, (sequence - 1) & 0xFFFF, rr, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            return dataPath.sequence(client);
+        }
+
+        @Override
+        public void close() {
+            tokens.cancel(true);
+        }
+    }
+
+    private final class Relayed implements HomeTestRelay.Handler {
+        @Override
+        public void onHomeTestInit(Ipv6Packet hoti, InetSocketAddress from) throws IOException {
+            if (!contact) {
+                throw new IOException("not the contact node");
+            }
+            dataPath.relayHomeTestInit(hoti, hot -> {
+                try {
+                    relay.sendHomeTest(hot, from);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public void onHomeTest(Ipv6Packet hot) throws IOException {
+            dataPath.deliverRelayed(hot);
+        }
+    }
+}
