@@ -7,10 +7,10 @@ package org.vanycast.mipv6.api;
  * registered code and a fresh instance for any other code, so unknown codes survive
  * decode and encode unchanged. Instances compare equal by {@link #value()}.
  */
-public final class BindingAckStatus implements Comparable<BindingAckStatus> {
+public final class BindingAckStatus extends OpenCode<BindingAckStatus> {
     /** Whether the status means the Binding Update was accepted (status below 128). */
     public boolean isAccepted() {
-        return value < 128;
+        return value() < 128;
     }
 
     /** Binding Update accepted (0). */
@@ -42,12 +42,8 @@ public final class BindingAckStatus implements Comparable<BindingAckStatus> {
     /** Registration type change disallowed (139). */
     public static final BindingAckStatus REGISTRATION_TYPE_CHANGE_DISALLOWED = new BindingAckStatus(139, "Registration type change disallowed");
 
-    private final int value;
-    private final String name;
-
     private BindingAckStatus(int value, String name) {
-        this.value = value;
-        this.name = name;
+        super(value, name);
     }
 
     /**
@@ -72,45 +68,7 @@ public final class BindingAckStatus implements Comparable<BindingAckStatus> {
             case 138: return EXPIRED_NONCES;
             case 139: return REGISTRATION_TYPE_CHANGE_DISALLOWED;
             default:
-                if (value < 0 || value > 255) {
-                    throw new IllegalArgumentException("BindingAckStatus out of range: " + value);
-                }
-                return new BindingAckStatus(value, "Unknown(" + value + ")");
+                return new BindingAckStatus(value, unknownName(value, BindingAckStatus.class));
         }
-    }
-
-    /** The code as carried on the wire. */
-    public int value() {
-        return value;
-    }
-
-    /** Human-readable name as in RFC 6275, or {@code Unknown(n)}. */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this code is one this implementation interprets. */
-    public boolean isKnown() {
-        return !name.startsWith("Unknown(");
-    }
-
-    @Override
-    public int compareTo(BindingAckStatus o) {
-        return Integer.compare(value, o.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BindingAckStatus && ((BindingAckStatus) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + value + ")";
     }
 }

@@ -7,18 +7,14 @@ package org.vanycast.mipv6.api;
  * registered code and a fresh instance for any other code, so unknown codes survive
  * decode and encode unchanged. Instances compare equal by {@link #value()}.
  */
-public final class BindingErrorStatus implements Comparable<BindingErrorStatus> {
+public final class BindingErrorStatus extends OpenCode<BindingErrorStatus> {
     /** Unknown binding for Home Address destination option (1). */
     public static final BindingErrorStatus UNKNOWN_BINDING_FOR_HOME_ADDRESS_OPTION = new BindingErrorStatus(1, "Unknown binding for Home Address destination option");
     /** Unrecognized MH Type value (2). */
     public static final BindingErrorStatus UNRECOGNIZED_MH_TYPE = new BindingErrorStatus(2, "Unrecognized MH Type value");
 
-    private final int value;
-    private final String name;
-
     private BindingErrorStatus(int value, String name) {
-        this.value = value;
-        this.name = name;
+        super(value, name);
     }
 
     /**
@@ -31,45 +27,7 @@ public final class BindingErrorStatus implements Comparable<BindingErrorStatus> 
             case 1: return UNKNOWN_BINDING_FOR_HOME_ADDRESS_OPTION;
             case 2: return UNRECOGNIZED_MH_TYPE;
             default:
-                if (value < 0 || value > 255) {
-                    throw new IllegalArgumentException("BindingErrorStatus out of range: " + value);
-                }
-                return new BindingErrorStatus(value, "Unknown(" + value + ")");
+                return new BindingErrorStatus(value, unknownName(value, BindingErrorStatus.class));
         }
-    }
-
-    /** The code as carried on the wire. */
-    public int value() {
-        return value;
-    }
-
-    /** Human-readable name as in RFC 6275, or {@code Unknown(n)}. */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this code is one this implementation interprets. */
-    public boolean isKnown() {
-        return !name.startsWith("Unknown(");
-    }
-
-    @Override
-    public int compareTo(BindingErrorStatus o) {
-        return Integer.compare(value, o.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BindingErrorStatus && ((BindingErrorStatus) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + value + ")";
     }
 }

@@ -7,7 +7,7 @@ package org.vanycast.mipv6.api;
  * registered code and a fresh instance for any other code, so unknown codes survive
  * decode and encode unchanged. Instances compare equal by {@link #value()}.
  */
-public final class MobilityHeaderType implements Comparable<MobilityHeaderType> {
+public final class MobilityHeaderType extends OpenCode<MobilityHeaderType> {
     /** Binding Refresh Request (0). */
     public static final MobilityHeaderType BINDING_REFRESH_REQUEST = new MobilityHeaderType(0, "Binding Refresh Request");
     /** Home Test Init (1). */
@@ -25,12 +25,8 @@ public final class MobilityHeaderType implements Comparable<MobilityHeaderType> 
     /** Binding Error (7). */
     public static final MobilityHeaderType BINDING_ERROR = new MobilityHeaderType(7, "Binding Error");
 
-    private final int value;
-    private final String name;
-
     private MobilityHeaderType(int value, String name) {
-        this.value = value;
-        this.name = name;
+        super(value, name);
     }
 
     /**
@@ -49,45 +45,7 @@ public final class MobilityHeaderType implements Comparable<MobilityHeaderType> 
             case 6: return BINDING_ACKNOWLEDGEMENT;
             case 7: return BINDING_ERROR;
             default:
-                if (value < 0 || value > 255) {
-                    throw new IllegalArgumentException("MobilityHeaderType out of range: " + value);
-                }
-                return new MobilityHeaderType(value, "Unknown(" + value + ")");
+                return new MobilityHeaderType(value, unknownName(value, MobilityHeaderType.class));
         }
-    }
-
-    /** The code as carried on the wire. */
-    public int value() {
-        return value;
-    }
-
-    /** Human-readable name as in RFC 6275, or {@code Unknown(n)}. */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this code is one this implementation interprets. */
-    public boolean isKnown() {
-        return !name.startsWith("Unknown(");
-    }
-
-    @Override
-    public int compareTo(MobilityHeaderType o) {
-        return Integer.compare(value, o.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MobilityHeaderType && ((MobilityHeaderType) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + value + ")";
     }
 }

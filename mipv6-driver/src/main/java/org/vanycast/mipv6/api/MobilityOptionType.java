@@ -7,7 +7,7 @@ package org.vanycast.mipv6.api;
  * registered code and a fresh instance for any other code, so unknown codes survive
  * decode and encode unchanged. Instances compare equal by {@link #value()}.
  */
-public final class MobilityOptionType implements Comparable<MobilityOptionType> {
+public final class MobilityOptionType extends OpenCode<MobilityOptionType> {
     /** Pad1 (0). */
     public static final MobilityOptionType PAD1 = new MobilityOptionType(0, "Pad1");
     /** PadN (1). */
@@ -21,12 +21,8 @@ public final class MobilityOptionType implements Comparable<MobilityOptionType> 
     /** Binding Authorization Data (5). */
     public static final MobilityOptionType BINDING_AUTHORIZATION_DATA = new MobilityOptionType(5, "Binding Authorization Data");
 
-    private final int value;
-    private final String name;
-
     private MobilityOptionType(int value, String name) {
-        this.value = value;
-        this.name = name;
+        super(value, name);
     }
 
     /**
@@ -43,45 +39,7 @@ public final class MobilityOptionType implements Comparable<MobilityOptionType> 
             case 4: return NONCE_INDICES;
             case 5: return BINDING_AUTHORIZATION_DATA;
             default:
-                if (value < 0 || value > 255) {
-                    throw new IllegalArgumentException("MobilityOptionType out of range: " + value);
-                }
-                return new MobilityOptionType(value, "Unknown(" + value + ")");
+                return new MobilityOptionType(value, unknownName(value, MobilityOptionType.class));
         }
-    }
-
-    /** The code as carried on the wire. */
-    public int value() {
-        return value;
-    }
-
-    /** Human-readable name as in RFC 6275, or {@code Unknown(n)}. */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this code is one this implementation interprets. */
-    public boolean isKnown() {
-        return !name.startsWith("Unknown(");
-    }
-
-    @Override
-    public int compareTo(MobilityOptionType o) {
-        return Integer.compare(value, o.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MobilityOptionType && ((MobilityOptionType) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + value + ")";
     }
 }
