@@ -18,13 +18,20 @@ import java.util.List;
  *                         non-replayable; SOAP calls are usually far smaller)
  * @param maxResponseHead  longest response header the wire tracker follows
  * @param continuationChunk chunk size used when continuing a chunked body on the acceptor
+ * @param forgetDelay      how long after {@code released} the donor's HTTP server keeps the
+ *                         (silent, held) endpoint before closing it: longer than the migrator's
+ *                         release grace, so the server never closes the socket under it
  */
 public record HandoffSettings(List<String> endpoints, List<Integer> ports, boolean midResponse,
-        Duration captureTimeout, int maxRequestBody, int maxResponseHead, int continuationChunk) {
+        Duration captureTimeout, int maxRequestBody, int maxResponseHead, int continuationChunk,
+        Duration forgetDelay) {
 
     public HandoffSettings {
         endpoints = List.copyOf(endpoints);
         ports = List.copyOf(ports);
+        if (forgetDelay.isNegative()) {
+            throw new IllegalArgumentException("forget delay must not be negative: " + forgetDelay);
+        }
         if (captureTimeout.isNegative()) {
             throw new IllegalArgumentException("capture timeout must not be negative: " + captureTimeout);
         }
@@ -49,9 +56,10 @@ public record HandoffSettings(List<String> endpoints, List<Integer> ports, boole
         }
     }
 
-    /** Every endpoint, any port, mid-response handoff on, 2 s capture timeout, 64 KiB bodies. */
+    /** Every endpoint, any port, mid-response handoff on, 2 s capture timeout, 64 KiB bodies, 2.5 s forget delay. */
     public static HandoffSettings defaults() {
-        return new HandoffSettings(List.of("*"), List.of(), true, Duration.ofSeconds(2), 64 << 10, 16 << 10, 16 << 10);
+        return new HandoffSettings(List.of("*"), List.of(), true, Duration.ofSeconds(2), 64 << 10, 16 << 10, 16 << 10,
+                Duration.ofMillis(2500));
     }
 
     public boolean takesPart(String path) {
@@ -69,16 +77,21 @@ public record HandoffSettings(List<String> endpoints, List<Integer> ports, boole
 
     public HandoffSettings withMidResponse(boolean allowed) {
         return new HandoffSettings(endpoints, ports, allowed, captureTimeout, maxRequestBody, maxResponseHead,
-                continuationChunk);
+                continuationChunk, forgetDelay);
     }
 
     public HandoffSettings withEndpoints(List<String> patterns) {
         return new HandoffSettings(patterns, ports, midResponse, captureTimeout, maxRequestBody, maxResponseHead,
-                continuationChunk);
+                continuationChunk, forgetDelay);
+    }
+
+    public HandoffSettings withForgetDelay(Duration delay) {
+        return new HandoffSettings(endpoints, ports, midResponse, captureTimeout, maxRequestBody, maxResponseHead,
+                continuationChunk, delay);
     }
 
     public HandoffSettings withCaptureTimeout(Duration timeout) {
         return new HandoffSettings(endpoints, ports, midResponse, timeout, maxRequestBody, maxResponseHead,
-                continuationChunk);
+                continuationChunk, forgetDelay);
     }
 }

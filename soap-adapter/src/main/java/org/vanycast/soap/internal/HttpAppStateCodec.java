@@ -77,7 +77,7 @@ public final class HttpAppStateCodec implements AppStateCodec {
     public void released(SocketChannel connection) throws IOException {
         TrackedConnection c = heldConnection(connection);
         if (c != null) {
-            c.released();
+            c.released(handoff.settings().forgetDelay().toNanos());
         }
     }
 

@@ -19,8 +19,11 @@ public interface ServerSide {
     /** Re-arms writing that was held back while a handoff was being prepared. */
     void resumeWriting();
 
-    /** The server forgets the connection; the socket was released by the migrator. */
-    void abandon();
+    /**
+     * The server forgets the connection after {@code delayNanos} (fails what is pending and
+     * closes its endpoint); the socket was released by the migrator, which may still hold it.
+     */
+    void abandon(long delayNanos);
 
     /** The socket is still open on this node. */
     boolean isOpen();

@@ -126,14 +126,12 @@ public final class TrackedConnection {
      * connection the write is refused (the server sees a full socket and waits for
      * {@link #deferWriteInterest}); never blocks a server thread.
      *
-     * @return false when the write must wait
-     * @throws IOException when the connection has been handed off
+     * @return false when the write must wait (also for good, once the connection was handed off)
      */
     public synchronized boolean tryBeginWrite() throws IOException {
-        if (handoff == Handoff.RELEASED) {
-            throw new IOException("connection " + key + " was handed off to another node");
-        }
-        if (writeGate) {
+        // Released: still held, never failed here — a failed write makes Jetty close the
+        // socket at once, while the migrator keeps it (silent) for its release grace.
+        if (writeGate || handoff == Handoff.RELEASED) {
             return false;
         }
         writing = true;
@@ -270,14 +268,17 @@ public final class TrackedConnection {
         }
     }
 
-    /** The handoff committed and the socket was released: the server forgets the connection. */
-    public void released() {
+    /**
+     * The handoff committed and the migrator released the socket: the server forgets the
+     * connection after {@code forgetDelayNanos}, holding it silent until then.
+     */
+    public void released(long forgetDelayNanos) {
         synchronized (this) {
             handoff = Handoff.RELEASED;
             notifyAll();
         }
         if (server != null) {
-            server.abandon();
+            server.abandon(forgetDelayNanos);
         }
     }
 

@@ -26,6 +26,7 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
 
     private final TrackedConnection tracked;
     private final Executor executor;
+    private final Scheduler scheduler;
     private ByteBuffer prefix;
 
     HandoffEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
@@ -33,6 +34,7 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
         super(channel, selector, key, scheduler);
         this.tracked = new TrackedConnection(ConnectionKey.of(channel), this, maxResponseHead);
         this.executor = executor;
+        this.scheduler = scheduler;
         this.prefix = prefix != null && prefix.hasRemaining() ? prefix : null;
     }
 
@@ -134,8 +136,12 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
     }
 
     @Override
-    public void abandon() {
-        LOG.debug("{}: handed off, closing the local endpoint", tracked.key());
-        close();
+    public void abandon(long delayNanos) {
+        LOG.debug("{}: handed off, closing the local endpoint in {} ms", tracked.key(), delayNanos / 1_000_000);
+        if (delayNanos <= 0) {
+            close();
+        } else {
+            scheduler.schedule(this::close, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 }

@@ -80,7 +80,7 @@ public class PerCallBenchmark {
         }
 
         @Override
-        public void abandon() {
+        public void abandon(long delayNanos) {
         }
 
         @Override

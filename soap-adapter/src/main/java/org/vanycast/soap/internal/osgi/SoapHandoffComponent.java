@@ -55,12 +55,15 @@ public final class SoapHandoffComponent {
             }
         }
         if (c.capture_timeout_ms() < 0) {
-            throw new IllegalArgumentException("capture.timeout.ms must not be negative: " + c.capture_timeout_ms());
+            throw new IllegalArgumentException("bad configuration org.vanycast.soap: capture.timeout.ms must not be negative: " + c.capture_timeout_ms());
+        }
+        if (c.forget_delay_ms() < 0) {
+            throw new IllegalArgumentException("bad configuration org.vanycast.soap: forget.delay.ms must not be negative: " + c.forget_delay_ms());
         }
         try {
             return new HandoffSettings(split(c.endpoints()), ports, c.mid_response(),
                     Duration.ofMillis(c.capture_timeout_ms()), c.max_request_body(), c.max_response_head(),
-                    c.continuation_chunk());
+                    c.continuation_chunk(), Duration.ofMillis(c.forget_delay_ms()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad configuration org.vanycast.soap: " + e.getMessage(), e);
         }

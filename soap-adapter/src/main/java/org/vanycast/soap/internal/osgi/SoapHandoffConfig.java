@@ -36,6 +36,10 @@ public @interface SoapHandoffConfig {
     @AttributeDefinition(description = "Chunk size for continuing a chunked body on the acceptor (1 B to 1 MiB).")
     int continuation_chunk() default 16384;
 
+    @AttributeDefinition(description = "Milliseconds the donor's HTTP server keeps a handed-off connection "
+            + "(silent) before closing its endpoint; must exceed the TCP migrator's release grace.")
+    long forget_delay_ms() default 2500;
+
     @AttributeDefinition(description = "Publish the Vanycast Jetty connector to Felix HTTP Jetty as a "
             + "ConnectorFactory (off when the node container creates the connector itself).")
     boolean connector_enabled() default false;

@@ -284,6 +284,10 @@ public final class HttpStateFormat {
                     throw new MalformedStateException(what + ": varint too long", start);
                 }
                 int c = u8();
+                if (c == 0 && shift > 0) {
+                    // One encoding per value: the record is canonical, and its CRC says so.
+                    throw new MalformedStateException(what + ": over-long varint", start);
+                }
                 if (shift == 63 && (c & 0x7E) != 0) {
                     throw new MalformedStateException(what + ": varint overflows", start);
                 }

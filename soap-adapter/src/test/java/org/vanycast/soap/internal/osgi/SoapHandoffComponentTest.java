@@ -61,6 +61,11 @@ class SoapHandoffComponentTest {
             }
 
             @Override
+            public long forget_delay_ms() {
+                return Long.parseLong(get("forget.delay.ms", "2500"));
+            }
+
+            @Override
             public boolean connector_enabled() {
                 return false;
             }
@@ -112,7 +117,7 @@ class SoapHandoffComponentTest {
     @Test
     void shouldRejectBadLimitsAndPatternsWithAClearMessage() {
         for (Map<String, String> bad : List.of(Map.of("max.request.body", "-1"), Map.of("ports", "70000"), Map.of("ports", "80, http"),
-                Map.of("endpoints", "/a*b"), Map.of("continuation.chunk", "0"), Map.of("max.response.head", "10"))) {
+                Map.of("endpoints", "/a*b"), Map.of("continuation.chunk", "0"), Map.of("max.response.head", "10"), Map.of("forget.delay.ms", "-1"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> SoapHandoffComponent.settingsOf(config(bad)), bad.toString());
             assertTrue(e.getMessage().startsWith("bad configuration org.vanycast.soap"), e.getMessage());
