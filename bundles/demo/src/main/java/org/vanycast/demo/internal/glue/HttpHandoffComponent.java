@@ -1,0 +1,103 @@
+package org.vanycast.demo.internal.glue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.apache.felix.http.jetty.ConnectorFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.api.AnycastNode;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.soap.api.DirectoryResumable;
+import org.vanycast.soap.api.HandoffSettings;
+import org.vanycast.soap.api.SoapHandoff;
+
+/**
+ * Wires the node's HTTP side to the anycast coordinator for the demo: an HTTP connector on
+ * [X]:port (a soap-adapter {@code HandoffConnector}) whose connections the node's
+ * {@link AnycastNode} tracks, the adapter's codec registered for that port, the sample
+ * service's downloads declared resumable mid-body, and a loopback control endpoint through
+ * which an operator asks for a handoff.
+ */
+@Component(configurationPid = HttpHandoffComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, service = {})
+@Designate(ocd = HttpHandoffComponent.Config.class)
+public final class HttpHandoffComponent {
+    static final String PID = "org.vanycast.demo.http";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpHandoffComponent.class);
+
+    @ObjectClassDefinition(name = "Vanycast demo HTTP wiring")
+    public @interface Config {
+        @AttributeDefinition(description = "The logical address X the connector listens on")
+        String logical_address();
+
+        @AttributeDefinition(description = "HTTP port on X")
+        int port() default 8080;
+
+        @AttributeDefinition(description = "Folder of the documents the sample service serves")
+        String data_dir();
+
+        @AttributeDefinition(description = "Request path prefix of the plain downloads")
+        String download_prefix() default "/content/";
+
+        @AttributeDefinition(description = "Loopback [address]:port of the operator control endpoint")
+        String control_listen() default "[::1]:7999";
+    }
+
+    private final ServiceRegistration<?> codec;
+    private final ServiceRegistration<?> connector;
+    private final AutoCloseable resumable;
+    private final ControlEndpoint control;
+
+    @Activate
+    public HttpHandoffComponent(BundleContext context, Config config, @Reference AnycastNode node) throws IOException {
+        String x = config.logical_address();
+        if (x == null || !x.contains(":")) {
+            throw new IllegalArgumentException("bad configuration " + PID + ": logical.address: not an IPv6 address: " + x);
+        }
+        if (config.port() < 1 || config.port() > 65535) {
+            throw new IllegalArgumentException("bad configuration " + PID + ": port: " + config.port());
+        }
+        InetSocketAddress controlAt = ControlEndpoint.parse(config.control_listen());
+        if (!controlAt.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("bad configuration " + PID + ": control.listen must be a loopback address");
+        }
+        SoapHandoff handoff = SoapHandoff.create(HandoffSettings.defaults());
+        resumable = handoff.register(new DirectoryResumable("download", config.download_prefix(), Path.of(config.data_dir())));
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("vanycast.protocol", "http");
+        p.put(Constants.SERVICE_RANKING, 100);
+        codec = context.registerService(AppStateCodec.class, handoff.codec(), p);
+        Dictionary<String, Object> c = new Hashtable<>();
+        c.put("vanycast.connector", "[" + x + "]:" + config.port());
+        connector = context.registerService(ConnectorFactory.class,
+                server -> new TrackingConnector(server, handoff, node, x, config.port()), c);
+        control = ControlEndpoint.start(controlAt, node);
+        LOG.info("demo wiring: handoff connector on [{}]:{}, control on {}", x, config.port(), controlAt);
+    }
+
+    @Deactivate
+    void deactivate() {
+        control.close();
+        connector.unregister();
+        codec.unregister();
+        try {
+            resumable.close();
+        } catch (Exception e) {
+            LOG.debug("withdrawing resumable: {}", e.toString());
+        }
+    }
+}
