@@ -41,6 +41,7 @@ public final class Testbed implements AutoCloseable {
     private boolean closed;
     private boolean ownsNetwork = true;
     private volatile String contactNode;
+    private Thread shutdownHook;
 
     private Testbed(TestbedConfig config) {
         this.config = config;
@@ -69,6 +70,9 @@ public final class Testbed implements AutoCloseable {
         sweepStale();
         destroy(config.id());
         Testbed tb = new Testbed(config);
+        // A JVM stopped by a signal still removes its testbed; a killed one leaves it to sweepStale.
+        tb.shutdownHook = new Thread(tb::close, "testbed-cleanup-" + config.id());
+        Runtime.getRuntime().addShutdownHook(tb.shutdownHook);
         try {
             writeState(config, ProcessHandle.current().pid());
             TestbedNetwork.build(config);
@@ -165,6 +169,13 @@ public final class Testbed implements AutoCloseable {
             return;
         }
         closed = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running or will run close() itself
+            }
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();
