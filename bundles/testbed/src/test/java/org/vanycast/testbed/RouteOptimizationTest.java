@@ -69,6 +69,34 @@ class RouteOptimizationTest {
         }
     }
 
+    @Test
+    void shouldHandClientToAcceptorWhoseHomeTestIsRelayedByTheContactNode() throws Exception {
+        TestbedConfig cfg = TestbedConfig.defaults(TestbedSupport.id("ac")).withAgents(false);
+        try (Testbed tb = Testbed.create(cfg)) {
+            Inet6Address x = tb.logicalAddress();
+            Inet6Address client = tb.address("client");
+            Agents agents = Agents.start(tb);
+            MobileNodeDataPath contact = agents.contact("node1");
+            MobileNodeDataPath acceptor = agents.node("node2");
+            Agents.relayThroughContact(acceptor, contact);
+            int seq = contact.bind(client, 0, Duration.ofSeconds(5)).sequence();
+
+            Capture atAcceptor = Capture.start(tb.ns("router"), Topology.routerIf("node2"), captures.resolve("node2.pcap"));
+            MobilityAction.BindingStateChanged moved = acceptor.bind(client, seq, Duration.ofSeconds(5));
+            assertEquals(MobilityAction.BindingStateChanged.State.ACKNOWLEDGED, moved.state());
+            assertTrue(moved.sequence() != seq, "the acceptor continued the sequence numbers");
+            assertEquals(tb.address("node2"), agents.cnAgent().bindings().get(x), "client now bound to the acceptor");
+            assertEquals(1, contact.counters().get("home-test-relayed"), "the contact node relayed the Home Test");
+            contact.forget(client);
+
+            assertEquals(5, TestbedSupport.echo(tb, x, 5).size(), "UDP echo to X answered by the acceptor");
+            List<byte[]> toAcceptor = atAcceptor.packets();
+            assertTrue(toAcceptor.stream().anyMatch(p -> mentions(p, client) && p[6] == 17),
+                    "the client's UDP to X now travels on the acceptor's link");
+            assertTrue(toAcceptor.stream().noneMatch(p -> p[6] == 41), "and not through the home agent tunnel");
+        }
+    }
+
     /** Every MH on the capture dissects cleanly in tshark and carries a correct checksum. */
     static void checkMobilityHeaders(Capture c, Set<String> typesExpected) throws Exception {
         assertEquals(List.of(), c.tsharkProblems(), "tshark finds no malformed or erroneous frame in " + c.file());
