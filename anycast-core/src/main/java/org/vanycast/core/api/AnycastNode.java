@@ -27,6 +27,8 @@ public interface AnycastNode {
 
     /**
      * {@code client_handoff}: moves {@code connection} with {@code appState} to {@code acceptor}.
+     * Refused ({@code CLIENT_HAS_OTHER_CONNECTIONS}) when the client has other connections here
+     * and the binding would move them too; {@link #handoff} moves such clients whole.
      * The future completes when the acceptor's Done arrived and the donor released its frozen
      * socket; it fails with {@link HandoffFailedException} otherwise, and then the connection
      * is still served by this node ({@link HandoffFailedException#connection()}).
@@ -49,9 +51,10 @@ public interface AnycastNode {
     void track(SocketChannel connection);
 
     /**
-     * Operator-triggered handoff of the tracked connection from {@code client}; the
-     * application state is captured by the {@code AppStateCodec} for its port. Without
-     * {@code acceptor} the {@code AcceptorPolicy} chooses.
+     * Operator-triggered handoff of the tracked connection from {@code client} — together with
+     * the client's other connections here when the {@code NetworkRedirector} moves whole clients
+     * (a Mobile IPv6 binding does), all in one Init. The application state is captured by the
+     * {@code AppStateCodec} of each port. Without {@code acceptor} the {@code AcceptorPolicy} chooses.
      */
     CompletableFuture<HandoffEvent> handoff(InetSocketAddress client, Optional<String> acceptor);
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param role           the side this event was recorded on
  * @param donor          donor node name
  * @param acceptor       acceptor node name
- * @param client         the client end of the connection
+ * @param client         the client end of the (first) connection
+ * @param connections    how many connections of that client moved together (a binding moves them all)
  * @param outcome        how it ended
  * @param phaseNanos     duration of each phase that ran, in phase order
  * @param socketStateBytes size of the transport state shipped in Init (0 if none)
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param failure        why it did not complete, when it did not
  */
 public record HandoffEvent(long handoffId, HandoffRole role, String donor, String acceptor,
-        InetSocketAddress client, HandoffOutcome outcome, Map<HandoffPhase, Long> phaseNanos,
+        InetSocketAddress client, int connections, HandoffOutcome outcome, Map<HandoffPhase, Long> phaseNanos,
         int socketStateBytes, int appStateBytes, Optional<String> failure) {
 
     public HandoffEvent {
@@ -32,6 +33,9 @@ public record HandoffEvent(long handoffId, HandoffRole role, String donor, Strin
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(failure, "failure");
+        if (connections < 0) {
+            throw new IllegalArgumentException("connections must not be negative");
+        }
         EnumMap<HandoffPhase, Long> copy = new EnumMap<>(HandoffPhase.class);
         copy.putAll(phaseNanos);
         phaseNanos = Collections.unmodifiableMap(copy);
@@ -54,6 +58,7 @@ public record HandoffEvent(long handoffId, HandoffRole role, String donor, Strin
                 .append(" role=").append(role)
                 .append(" outcome=").append(outcome)
                 .append(" client=").append(client.getAddress().getHostAddress()).append('.').append(client.getPort())
+                .append(" connections=").append(connections)
                 .append(" donor=").append(donor)
                 .append(" acceptor=").append(acceptor);
         phaseNanos.forEach((p, n) -> b.append(' ').append(p.name().toLowerCase()).append("_us=").append(n / 1000));

@@ -31,6 +31,18 @@ final class ConnectionRegistry {
                 .filter(e -> e.getKey().getAddress().equals(client) && e.getValue() != except).count();
     }
 
+    /** Every tracked connection of {@code host}, {@code first} (if tracked) at the head. */
+    List<SocketChannel> ofHost(InetAddress host, SocketChannel first) {
+        java.util.ArrayList<SocketChannel> out = new java.util.ArrayList<>();
+        byClient.forEach((r, ch) -> {
+            if (r.getAddress().equals(host) && ch != first) {
+                out.add(ch);
+            }
+        });
+        out.add(0, first);
+        return out;
+    }
+
     List<SocketChannel> all() {
         return List.copyOf(byClient.values());
     }

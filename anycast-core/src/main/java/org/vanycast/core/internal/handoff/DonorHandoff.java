@@ -3,6 +3,9 @@ package org.vanycast.core.internal.handoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,34 +26,38 @@ import org.vanycast.core.internal.wire.Prepare;
 import org.vanycast.core.spi.ConnectionMigrator;
 import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
 import org.vanycast.core.spi.NetworkRedirector;
-import org.vanycast.core.spi.SocketState;
 
 /**
  * The donor's side of one handoff (paper Figures 8, 10, 13b):
- * Prepare → drain → freeze/extract → Init → wait for Done → release. Any failure rolls back
- * so the donor serves the client again: the socket is resumed and, when the acceptor may
- * already have moved the binding, the donor takes it back with a higher sequence number.
+ * Prepare → drain → freeze/extract → Init → wait for Done → release, for one connection or
+ * for all connections of a client together (a binding moves them all, paper §6.2). Any
+ * failure rolls back so the donor serves the client again: every socket is resumed and, when
+ * the acceptor may already have moved the binding, the donor takes it back with a higher
+ * sequence number.
  */
 final class DonorHandoff {
+    /** One connection to move and the application state that goes with it. */
+    record Outgoing(SocketChannel channel, byte[] appState) {
+    }
+
     private final HandoffCoordinator c;
     private final long id;
-    private final SocketChannel connection;
+    private final List<Outgoing> outgoing;
     private final String acceptor;
-    private final byte[] appState;
     private final InetSocketAddress client;
     private final PhaseTimer timer;
     private final CompletableFuture<NodeMessage> reply = new CompletableFuture<>();
+    private final SocketChannel[] resumed;
     private int socketStateBytes;
 
-    DonorHandoff(HandoffCoordinator c, long id, SocketChannel connection, InetSocketAddress client, String acceptor,
-            byte[] appState) {
+    DonorHandoff(HandoffCoordinator c, long id, List<Outgoing> outgoing, InetSocketAddress client, String acceptor) {
         this.c = c;
         this.id = id;
-        this.connection = connection;
+        this.outgoing = List.copyOf(outgoing);
         this.client = client;
         this.acceptor = acceptor;
-        this.appState = appState.clone();
         this.timer = new PhaseTimer(c.clock);
+        this.resumed = outgoing.stream().map(Outgoing::channel).toArray(SocketChannel[]::new);
     }
 
     long id() {
@@ -61,6 +68,11 @@ final class DonorHandoff {
         return acceptor.equals(peer);
     }
 
+    /** After a failure: the channel serving each connection now (null where resume failed). */
+    List<SocketChannel> servingChannels() {
+        return Arrays.asList(resumed.clone());
+    }
+
     /** Completes the wait for the acceptor's answer; false when it is not awaited (late or duplicate). */
     boolean answer(NodeMessage m) {
         return reply.complete(m);
@@ -68,45 +80,51 @@ final class DonorHandoff {
 
     HandoffEvent run() throws HandoffFailedException {
         ConnectionMigrator migrator = c.drivers.migrator()
-                .orElseThrow(() -> fail(Reason.NOT_AVAILABLE, "no ConnectionMigrator service", connection, null));
+                .orElseThrow(() -> fail(Reason.NOT_AVAILABLE, "no ConnectionMigrator service", null));
         Optional<String> cause = migrator.unavailabilityCause();
         if (cause.isPresent()) {
-            throw fail(Reason.NOT_AVAILABLE, "connection migration unavailable: " + cause.get(), connection, null);
+            throw fail(Reason.NOT_AVAILABLE, "connection migration unavailable: " + cause.get(), null);
         }
         try {
             c.transport.send(acceptor, new Prepare(id, c.group.logicalAddress(), client, c.config.initTimeout().toMillis()));
         } catch (IOException e) {
-            throw fail(Reason.PREPARE_FAILED, e.getMessage(), connection, e);
+            throw fail(Reason.PREPARE_FAILED, e.getMessage(), e);
         }
         timer.end(HandoffPhase.PREPARE);
         try {
-            migrator.drain(connection, c.config.drainTimeout());
+            for (Outgoing o : outgoing) {
+                migrator.drain(o.channel(), c.config.drainTimeout());
+            }
         } catch (IOException e) {
             abortQuietly(AbortReason.DONOR_CANCELLED, "drain failed");
-            throw fail(Reason.DRAIN_FAILED, e.getMessage(), connection, e);
+            throw fail(Reason.DRAIN_FAILED, e.getMessage(), e);
         }
         timer.end(HandoffPhase.DRAIN);
 
-        FrozenConnection frozen;
+        List<FrozenConnection> frozen = new ArrayList<>();
+        List<Init.Migrated> states = new ArrayList<>();
         try {
-            frozen = migrator.freeze(connection);
+            for (Outgoing o : outgoing) {
+                // freeze is all-or-nothing per connection: a failed one is untouched
+                frozen.add(migrator.freeze(o.channel()));
+            }
         } catch (IOException e) {
-            // freeze is all-or-nothing per the SPI: the channel is untouched
             abortQuietly(AbortReason.DONOR_CANCELLED, "freeze failed");
-            throw fail(Reason.FREEZE_FAILED, e.getMessage(), connection, e);
+            throw rollback(frozen, Reason.FREEZE_FAILED, e.getMessage(), e, false, 0);
         }
-        SocketState state;
         try {
-            state = frozen.extract();
+            for (int i = 0; i < frozen.size(); i++) {
+                states.add(new Init.Migrated(frozen.get(i).extract(), outgoing.get(i).appState()));
+            }
         } catch (IOException e) {
             abortQuietly(AbortReason.DONOR_CANCELLED, "extract failed");
             throw rollback(frozen, Reason.FREEZE_FAILED, "extract: " + e.getMessage(), e, false, 0);
         }
-        socketStateBytes = state.size();
+        socketStateBytes = states.stream().mapToInt(m -> m.socketState().size()).sum();
         timer.end(HandoffPhase.EXTRACT);
 
         int sequence = c.sequences.current(client.getAddress());
-        Init init = new Init(id, c.nonce(), c.clock.currentTimeMillis(), sequence, c.group.logicalAddress(), state, appState);
+        Init init = new Init(id, c.nonce(), c.clock.currentTimeMillis(), sequence, c.group.logicalAddress(), states);
         c.awaiting.put(id, this);
         NodeMessage answer;
         try {
@@ -150,7 +168,7 @@ final class DonorHandoff {
         }
     }
 
-    private HandoffEvent complete(FrozenConnection frozen, Done done) {
+    private HandoffEvent complete(List<FrozenConnection> frozen, Done done) {
         long roundTrip = timer.sinceMark();
         timer.put(HandoffPhase.TRANSFER, roundTrip - done.acceptorNanos());
         timer.put(HandoffPhase.RECREATE, done.recreateNanos());
@@ -158,19 +176,21 @@ final class DonorHandoff {
         timer.put(HandoffPhase.ACTIVATE, done.activateNanos());
         timer.restart();
         c.sequences.update(client.getAddress(), done.sequenceUsed());
-        c.connections.untrack(connection);
+        outgoing.forEach(o -> c.connections.untrack(o.channel()));
         Optional<String> failure = Optional.empty();
-        try {
-            frozen.release();
-        } catch (IOException e) {
-            // the acceptor serves the client; a frozen copy we could not close only leaks a descriptor
-            failure = Optional.of("release: " + e.getMessage());
+        for (FrozenConnection f : frozen) {
+            try {
+                f.release();
+            } catch (IOException e) {
+                // the acceptor serves the client; a frozen copy we could not close only leaks a descriptor
+                failure = Optional.of("release: " + e.getMessage());
+            }
         }
         timer.end(HandoffPhase.RELEASE);
         return event(HandoffOutcome.COMPLETED, failure);
     }
 
-    private HandoffFailedException rollback(FrozenConnection frozen, Reason reason, String message, Throwable cause,
+    private HandoffFailedException rollback(List<FrozenConnection> frozen, Reason reason, String message, Throwable cause,
             boolean bindingMaybeMoved, int acceptorSequence) {
         StringBuilder why = new StringBuilder(message);
         if (bindingMaybeMoved) {
@@ -187,18 +207,22 @@ final class DonorHandoff {
                 why.append("; taking the binding back failed: ").append(e.getMessage());
             }
         }
-        SocketChannel resumed = null;
-        try {
-            resumed = frozen.resume();
-        } catch (IOException e) {
-            why.append("; resume failed: ").append(e.getMessage());
-            c.connections.untrack(connection);
+        for (int i = 0; i < frozen.size(); i++) {
+            SocketChannel original = outgoing.get(i).channel();
+            try {
+                resumed[i] = frozen.get(i).resume();
+            } catch (IOException e) {
+                why.append("; resume failed: ").append(e.getMessage());
+                resumed[i] = null;
+            }
+            if (resumed[i] != original) {
+                c.connections.untrack(original);
+                if (resumed[i] != null) {
+                    c.connections.track(resumed[i]);
+                }
+            }
         }
-        if (resumed != null && resumed != connection) {
-            c.connections.untrack(connection);
-            c.connections.track(resumed);
-        }
-        return fail(reason, why.toString(), resumed, cause);
+        return fail(reason, why.toString(), cause);
     }
 
     /** Best effort and asynchronous: rollback never waits for an acceptor that may be gone. */
@@ -213,13 +237,14 @@ final class DonorHandoff {
         });
     }
 
-    private HandoffFailedException fail(Reason reason, String message, SocketChannel keep, Throwable cause) {
+    private HandoffFailedException fail(Reason reason, String message, Throwable cause) {
         HandoffEvent e = event(HandoffOutcome.ROLLED_BACK, Optional.of(reason + ": " + message));
-        return new HandoffFailedException(reason, message, keep, e, cause);
+        return new HandoffFailedException(reason, message, resumed[0], e, cause);
     }
 
     private HandoffEvent event(HandoffOutcome outcome, Optional<String> failure) {
-        return new HandoffEvent(id, HandoffRole.DONOR, c.self, acceptor, client, outcome, timer.phases(),
-                socketStateBytes, appState.length, failure);
+        int appBytes = outgoing.stream().mapToInt(o -> o.appState().length).sum();
+        return new HandoffEvent(id, HandoffRole.DONOR, c.self, acceptor, client, outgoing.size(), outcome, timer.phases(),
+                socketStateBytes, appBytes, failure);
     }
 }

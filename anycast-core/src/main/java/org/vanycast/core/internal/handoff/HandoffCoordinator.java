@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.api.AnycastGroup;
@@ -87,13 +88,23 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         }
         connections.track(connection);
         long others = connections.othersOf(client.get().getAddress(), connection);
-        if (others > 0 && drivers.redirector().map(NetworkRedirector::movesWholeClient).orElse(true)) {
+        if (others > 0 && wholeClientBindings()) {
             result.completeExceptionally(new HandoffFailedException(Reason.CLIENT_HAS_OTHER_CONNECTIONS, client.get().getAddress()
                     .getHostAddress() + " has " + others + " other connection(s) here and a binding would move them all",
                     connection, null, null));
             return result;
         }
-        DonorHandoff h = new DonorHandoff(this, random.nextLong(), connection, client.get(), acceptorNode, appState);
+        return start(List.of(new DonorHandoff.Outgoing(connection, appState.clone())), client.get(), acceptorNode, null);
+    }
+
+    /**
+     * Runs a donor handoff of {@code outgoing} (all connections of one client host) on the
+     * executor; {@code onRollback} gets the channels that serve each connection again.
+     */
+    CompletableFuture<HandoffEvent> start(List<DonorHandoff.Outgoing> outgoing, InetSocketAddress client, String acceptorNode,
+            Consumer<List<SocketChannel>> onRollback) {
+        CompletableFuture<HandoffEvent> result = new CompletableFuture<>();
+        DonorHandoff h = new DonorHandoff(this, random.nextLong(), outgoing, client, acceptorNode);
         executor.execute(() -> {
             try {
                 HandoffEvent e = h.run();
@@ -101,6 +112,9 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
                 result.complete(e);
             } catch (HandoffFailedException e) {
                 e.event().ifPresent(this::finished);
+                if (onRollback != null) {
+                    onRollback.accept(h.servingChannels());
+                }
                 result.completeExceptionally(e);
             } catch (RuntimeException e) {
                 LOG.error("handoff {} failed unexpectedly", Long.toUnsignedString(h.id(), 16), e);
@@ -111,56 +125,31 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     }
 
     /**
-     * Operator handoff of a tracked connection: the {@link AppStateCodec} of its port captures
-     * the application state, the policy picks the acceptor when none is given, and on
-     * rollback the codec resumes serving locally.
+     * Operator handoff of a tracked connection (and of the other connections of its client
+     * when a binding moves them all): the {@link AppStateCodec} of each port captures the
+     * application state, the policy picks the acceptor when none is given, and on rollback
+     * the codecs resume serving locally.
      */
     public CompletableFuture<HandoffEvent> handoff(InetSocketAddress client, Optional<String> acceptorNode) {
-        Optional<SocketChannel> ch = connections.find(client);
-        if (ch.isEmpty()) {
-            return CompletableFuture.failedFuture(new HandoffFailedException(Reason.CHANNEL_CLOSED,
-                    "no tracked connection from " + client, null, null, null));
-        }
-        Optional<String> target = acceptorNode.or(() -> chooseAcceptor(client));
-        if (target.isEmpty()) {
-            return CompletableFuture.failedFuture(new HandoffFailedException(Reason.NO_ACCEPTOR,
-                    "no member can accept " + client, ch.get(), null, null));
-        }
-        SocketChannel connection = ch.get();
-        return CompletableFuture.supplyAsync(() -> captureState(connection), executor)
-                .thenCompose(state -> state.isEmpty()
-                        ? CompletableFuture.failedFuture(new HandoffFailedException(Reason.APP_STATE_UNAVAILABLE,
-                                "the service cannot hand off " + client + " now", connection, null, null))
-                        : clientHandoff(connection, target.get(), state.get().state())
-                                .whenComplete((ok, x) -> resumeOnFailure(x, state.get())));
+        return new OperatorHandoff(this).run(client, acceptorNode);
     }
 
-    private record Captured(AppStateCodec codec, byte[] state) {
+    /** One client address per unit a leave must hand off: per host for whole-client bindings. */
+    public List<InetSocketAddress> evacuationUnits() {
+        boolean whole = wholeClientBindings();
+        java.util.Map<Object, InetSocketAddress> units = new java.util.LinkedHashMap<>();
+        for (SocketChannel ch : connections.all()) {
+            ConnectionRegistry.remote(ch).ifPresent(r -> units.putIfAbsent(whole ? r.getAddress() : r, r));
+        }
+        return List.copyOf(units.values());
     }
 
-    private Optional<Captured> captureState(SocketChannel connection) {
-        try {
-            int port = ((InetSocketAddress) connection.getLocalAddress()).getPort();
-            Optional<AppStateCodec> codec = drivers.codecFor(port);
-            if (codec.isEmpty()) {
-                return Optional.empty();
-            }
-            return codec.get().capture(connection, config.captureTimeout()).map(s -> new Captured(codec.get(), s));
-        } catch (IOException e) {
-            LOG.debug("capturing application state failed: {}", e.toString());
-            return Optional.empty();
-        }
+    boolean wholeClientBindings() {
+        return drivers.redirector().map(NetworkRedirector::movesWholeClient).orElse(true);
     }
 
-    private void resumeOnFailure(Throwable x, Captured captured) {
-        Throwable cause = x instanceof java.util.concurrent.CompletionException ? x.getCause() : x;
-        if (cause instanceof HandoffFailedException f && f.connection().isPresent()) {
-            try {
-                captured.codec().resumeLocally(f.connection().get(), captured.state());
-            } catch (IOException e) {
-                LOG.warn("the service could not resume a rolled-back connection: {}", e.toString());
-            }
-        }
+    Executor executorForWork() {
+        return executor;
     }
 
     Optional<String> chooseAcceptor(InetSocketAddress client) {

@@ -226,12 +226,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         leaving = true;
         membership.report(loadReport());
         List<CompletableFuture<HandoffEvent>> handoffs = new ArrayList<>();
-        for (SocketChannel ch : clients) {
-            try {
-                handoffs.add(coordinator.handoff((InetSocketAddress) ch.getRemoteAddress(), Optional.empty()));
-            } catch (IOException e) {
-                LOG.debug("skipping closed connection during leave: {}", e.toString());
-            }
+        for (InetSocketAddress unit : coordinator.evacuationUnits()) {
+            handoffs.add(coordinator.handoff(unit, Optional.empty()));
         }
         for (CompletableFuture<HandoffEvent> f : handoffs) {
             f.exceptionally(x -> null).join();

@@ -23,7 +23,7 @@ public final class HandoffCsv implements HandoffListener {
     }
 
     public static String header() {
-        StringBuilder b = new StringBuilder("time_ms,handoff,role,outcome,donor,acceptor,client_address,client_port");
+        StringBuilder b = new StringBuilder("time_ms,handoff,role,outcome,donor,acceptor,client_address,client_port,connections");
         for (HandoffPhase p : HandoffPhase.values()) {
             b.append(',').append(p.name().toLowerCase()).append("_us");
         }
@@ -34,7 +34,8 @@ public final class HandoffCsv implements HandoffListener {
         StringBuilder b = new StringBuilder(200).append(wallMillis).append(',')
                 .append(Long.toUnsignedString(e.handoffId(), 16)).append(',').append(e.role()).append(',')
                 .append(e.outcome()).append(',').append(quote(e.donor())).append(',').append(quote(e.acceptor()))
-                .append(',').append(e.client().getAddress().getHostAddress()).append(',').append(e.client().getPort());
+                .append(',').append(e.client().getAddress().getHostAddress()).append(',').append(e.client().getPort())
+                .append(',').append(e.connections());
         for (HandoffPhase p : HandoffPhase.values()) {
             long n = e.nanos(p);
             b.append(',').append(n < 0 ? -1 : n / 1000);

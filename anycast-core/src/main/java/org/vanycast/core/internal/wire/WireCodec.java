@@ -50,11 +50,14 @@ public final class WireCodec {
                 out.writeLong(i.timestampMillis());
                 out.writeShort(i.mipv6Sequence());
                 writeAddress(out, i.logicalAddress());
-                SocketState s = i.socketState();
-                writeSocketAddress(out, s.local());
-                writeSocketAddress(out, s.remote());
-                writeBytes(out, s.encoded());
-                writeBytes(out, i.appState());
+                out.writeShort(i.connections().size());
+                for (Init.Migrated mc : i.connections()) {
+                    SocketState s = mc.socketState();
+                    writeSocketAddress(out, s.local());
+                    writeSocketAddress(out, s.remote());
+                    writeBytes(out, s.encoded());
+                    writeBytes(out, mc.appState());
+                }
             } else if (m instanceof Done d) {
                 out.writeShort(d.sequenceUsed());
                 out.writeLong(d.recreateNanos());
@@ -145,11 +148,24 @@ public final class WireCodec {
         long ts = r.i64("timestamp");
         int seq = r.u16("sequence");
         InetAddress logical = r.address("logical address");
-        InetSocketAddress local = r.socketAddress("socket local");
-        InetSocketAddress remote = r.socketAddress("socket remote");
-        byte[] socket = r.bytes(r.length("socket state length"), "socket state");
-        byte[] app = r.bytes(r.length("app state length"), "app state");
-        return new Init(id, nonce, ts, seq, logical, new SocketState(local, remote, socket), app);
+        int at = r.position();
+        int count = r.u16("connection count");
+        if (count < 1 || count > Init.MAX_CONNECTIONS) {
+            throw new MalformedMessageException("connection count " + count + " outside 1.." + Init.MAX_CONNECTIONS, at);
+        }
+        java.util.List<Init.Migrated> connections = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            InetSocketAddress local = r.socketAddress("socket local");
+            InetSocketAddress remote = r.socketAddress("socket remote");
+            byte[] socket = r.bytes(r.length("socket state length"), "socket state");
+            byte[] app = r.bytes(r.length("app state length"), "app state");
+            connections.add(new Init.Migrated(new SocketState(local, remote, socket), app));
+        }
+        String problem = Init.checkConnections(connections);
+        if (problem != null) {
+            throw new MalformedMessageException(problem, at);
+        }
+        return new Init(id, nonce, ts, seq, logical, connections);
     }
 
     private static HandoffRequest decodeRequest(long id, WireReader r) throws MalformedMessageException {

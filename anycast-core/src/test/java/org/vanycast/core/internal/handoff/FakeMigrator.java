@@ -22,6 +22,9 @@ public final class FakeMigrator implements ConnectionMigrator {
     public volatile boolean failFreeze;
     public volatile boolean corruptExtract;
     public volatile boolean failActivate;
+    /** Fails only the n-th activation (1-based), to test partly activated batches. */
+    public volatile int failActivationNumber = -1;
+    private final AtomicInteger activationCalls = new AtomicInteger();
     /** When set, recreate waits for it: an acceptor that is slow to re-create the socket. */
     public volatile java.util.concurrent.CountDownLatch recreateGate;
     public final AtomicInteger released = new AtomicInteger();
@@ -98,7 +101,7 @@ public final class FakeMigrator implements ConnectionMigrator {
         return new RecreatedConnection() {
             @Override
             public SocketChannel activate() throws IOException {
-                if (failActivate) {
+                if (failActivate || activationCalls.incrementAndGet() == failActivationNumber) {
                     throw new IOException("injected: activate failed");
                 }
                 activated.incrementAndGet();

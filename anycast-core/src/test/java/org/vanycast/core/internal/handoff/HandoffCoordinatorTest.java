@@ -394,6 +394,66 @@ class HandoffCoordinatorTest {
         assertEquals(1, n1.coordinator.trackedConnections().size());
     }
 
+    /** Three connections of one client host, tracked on n1, with the service's codec on both nodes. */
+    java.util.List<Loopback.Pair> threeConnectionsOfOneClient(FakeCodec[] codecs) throws Exception {
+        Loopback.Pair second = loopback.pair();
+        Loopback.Pair third = loopback.pair();
+        int port = ((InetSocketAddress) conn.server().getLocalAddress()).getPort();
+        codecs[0] = new FakeCodec(port);
+        codecs[1] = new FakeCodec(port);
+        n1.codec = codecs[0];
+        n2.codec = codecs[1];
+        for (Loopback.Pair p : java.util.List.of(conn, second, third)) {
+            n1.coordinator.track(p.server());
+        }
+        return java.util.List.of(conn, second, third);
+    }
+
+    @Test
+    void shouldMoveEveryConnectionOfTheClientInOneInitWhenTheBindingMovesThemAll() throws Exception {
+        FakeCodec[] codecs = new FakeCodec[2];
+        threeConnectionsOfOneClient(codecs);
+
+        HandoffEvent e = n1.coordinator.handoff(client, Optional.of("n2")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(3, e.connections());
+        assertEquals(1, net.log.stream().filter(s -> s.message() instanceof Init).count(), "one Init for the client");
+        assertEquals(3, ((Init) net.log.stream().filter(s -> s.message() instanceof Init).findFirst().orElseThrow().message())
+                .connections().size());
+        await(() -> codecs[1].restored.size() == 3, "the acceptor's service to continue all three");
+        assertEquals(3, n1.migrator.released.get());
+        assertTrue(n1.coordinator.trackedConnections().isEmpty());
+        assertEquals("n2", servedBy());
+    }
+
+    @Test
+    void shouldResumeEveryConnectionAndSilenceActivatedOnesWhenABatchFails() throws Exception {
+        FakeCodec[] codecs = new FakeCodec[2];
+        threeConnectionsOfOneClient(codecs);
+        n2.migrator.failActivationNumber = 2; // the first socket went live, the second fails
+
+        HandoffFailedException x = failure(n1.coordinator.handoff(client, Optional.of("n2")));
+
+        assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
+        await(() -> codecs[0].resumed.get() == 3, "the donor's service to resume all three");
+        assertEquals(3, n1.migrator.resumed.get());
+        assertEquals(1, n2.migrator.released.get(), "the one activated copy is frozen and released, no FIN or RST");
+        assertEquals(2, n2.migrator.closedSilently.get());
+        assertTrue(n2.coordinator.trackedConnections().isEmpty());
+        assertEquals("n1", servedBy());
+        assertEquals(3, n1.coordinator.trackedConnections().size());
+    }
+
+    @Test
+    void shouldEvacuateOneUnitPerClientHostWhenBindingsMoveWholeClients() throws Exception {
+        FakeCodec[] codecs = new FakeCodec[2];
+        threeConnectionsOfOneClient(codecs);
+        n1.coordinator.track(loopback.pair(java.net.InetAddress.getByName("127.0.0.2")).server());
+        assertEquals(2, n1.coordinator.evacuationUnits().size());
+        n1.redirector.wholeClient = false;
+        assertEquals(4, n1.coordinator.evacuationUnits().size());
+    }
+
     @Test
     void shouldReleaseBindingOnlyWithTheClientsLastConnection() throws Exception {
         Loopback.Pair second = loopback.pair();

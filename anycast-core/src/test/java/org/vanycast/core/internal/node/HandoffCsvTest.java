@@ -21,7 +21,7 @@ class HandoffCsvTest {
     Path dir;
 
     static HandoffEvent event(Optional<String> failure) {
-        return new HandoffEvent(0xABCL, HandoffRole.DONOR, "n1", "n2", new InetSocketAddress("fd00::10", 40000),
+        return new HandoffEvent(0xABCL, HandoffRole.DONOR, "n1", "n2", new InetSocketAddress("fd00::10", 40000), 1,
                 failure.isEmpty() ? HandoffOutcome.COMPLETED : HandoffOutcome.ROLLED_BACK,
                 Map.of(HandoffPhase.EXTRACT, 58_000L, HandoffPhase.TRANSFER, 1_200_000L), 170, 64, failure);
     }
@@ -36,7 +36,7 @@ class HandoffCsvTest {
         assertEquals(3, lines.size());
         assertEquals(HandoffCsv.header(), lines.get(0));
         String[] cols = HandoffCsv.header().split(",");
-        assertTrue(lines.get(1).startsWith(lines.get(1).split(",")[0] + ",abc,DONOR,COMPLETED,n1,n2,fd00:0:0:0:0:0:0:10,40000,-1,-1,58,1200,"),
+        assertTrue(lines.get(1).startsWith(lines.get(1).split(",")[0] + ",abc,DONOR,COMPLETED,n1,n2,fd00:0:0:0:0:0:0:10,40000,1,-1,-1,58,1200,"),
                 lines.get(1));
         assertEquals(cols.length, lines.get(1).split(",", -1).length);
         assertTrue(lines.get(2).endsWith(",\"ACCEPTOR_ABORTED: replayed, \"\"nonce\"\"\""), lines.get(2));

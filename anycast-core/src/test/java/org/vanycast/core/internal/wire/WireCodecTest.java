@@ -39,6 +39,9 @@ class WireCodecTest {
                 new Init(-1L, nonce, 1_764_000_000_000L, 65535, X, state, "GET /file 500000".getBytes()),
                 new Done(42, 3, 84_000, 1_200_000, 13_000),
                 new Abort(43, AbortReason.REPLAYED, true, 9, "nonce seen before: ünïcode"),
+                new Init(2L, nonce, 1_764_000_000_001L, 7, X, List.of(new Init.Migrated(state, new byte[] {1}),
+                        new Init.Migrated(new SocketState(new InetSocketAddress(X, 80),
+                                new InetSocketAddress(CLIENT.getAddress(), 41235), new byte[90]), new byte[0]))),
                 new HandoffRequest(44, CLIENT, java.util.Optional.of("node2")),
                 new HandoffRequest(45, CLIENT, java.util.Optional.empty()),
                 new HandoffReply(44, true, "handoff=2c role=DONOR outcome=COMPLETED"));
@@ -69,10 +72,21 @@ class WireCodecTest {
     void shouldRejectInnerLengthThatOverrunsFrame() {
         byte[] frame = WireCodec.encode(samples().get(1));
         // socket state length field sits after id, nonce, ts, seq, X, local, remote
-        int at = WireCodec.HEADER_BYTES + 8 + 16 + 8 + 2 + 17 + 19 + 19;
+        int at = WireCodec.HEADER_BYTES + 8 + 16 + 8 + 2 + 17 + 2 + 19 + 19;
         frame[at] = 0x7F;
         var x = assertThrows(MalformedMessageException.class, () -> WireCodec.decode(frame));
         assertTrue(x.getMessage().contains("socket state length"), x.getMessage());
+    }
+
+    @Test
+    void shouldRejectInitWhoseConnectionsBelongToDifferentClients() {
+        byte[] frame = WireCodec.encode(samples().get(4));
+        // the second connection's remote address starts after the first connection and its local address
+        int second = WireCodec.HEADER_BYTES + 8 + 16 + 8 + 2 + 17 + 2 + 19 + 19 + 4 + 5 + 4 + 1 + 19;
+        assertEquals(16, frame[second]);
+        frame[second + 16]++; // last byte of the address: another host
+        var x = assertThrows(MalformedMessageException.class, () -> WireCodec.decode(frame));
+        assertTrue(x.getMessage().contains("one client host"), x.getMessage());
     }
 
     @Test

@@ -1,0 +1,200 @@
+package org.vanycast.core.internal.handoff;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vanycast.core.api.HandoffOutcome;
+import org.vanycast.core.api.HandoffPhase;
+import org.vanycast.core.api.ReceivedClient;
+import org.vanycast.core.internal.wire.AbortReason;
+import org.vanycast.core.internal.wire.Done;
+import org.vanycast.core.internal.wire.Init;
+import org.vanycast.core.spi.AppStateCodec;
+import org.vanycast.core.spi.ConnectionMigrator;
+import org.vanycast.core.spi.ConnectionMigrator.RecreatedConnection;
+import org.vanycast.core.spi.MalformedStateException;
+import org.vanycast.core.spi.NetworkRedirector;
+
+/**
+ * The acceptor's work on one Init: check everything that can be checked without acting
+ * (logical address, drivers, application states), re-create every socket (silent), commit the
+ * binding once for the client, activate every socket, send Done, hand the connections to the
+ * service. A failure closes what was built without a packet and answers Abort, saying whether
+ * the binding may already have moved.
+ */
+final class AcceptInit {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptInit.class);
+
+    private final AcceptorSide side;
+    private final HandoffCoordinator c;
+    private final String donor;
+    private final Init init;
+    private final PhaseTimer timer;
+    private final AcceptorSide.Pending pending;
+    private final String key;
+
+    AcceptInit(AcceptorSide side, String donor, Init init, PhaseTimer timer, AcceptorSide.Pending pending) {
+        this.side = side;
+        this.c = side.c;
+        this.donor = donor;
+        this.init = init;
+        this.timer = timer;
+        this.pending = pending;
+        this.key = AcceptorSide.key(donor, init.handoffId());
+    }
+
+    void run() {
+        NetworkRedirector.Preparation prep = pending == null ? null : pending.preparation();
+        boolean committed = false;
+        try {
+            if (!init.logicalAddress().equals(c.group.logicalAddress())) {
+                reject(AbortReason.OTHER, "Init for foreign logical address");
+                return;
+            }
+            if (pending != null && pending.prepareFailure() != null) {
+                reject(AbortReason.REDIRECT_FAILED, pending.prepareFailure());
+                return;
+            }
+            Optional<ConnectionMigrator> migrator = c.drivers.migrator().filter(ConnectionMigrator::isAvailable);
+            Optional<NetworkRedirector> redirector = c.drivers.redirector();
+            if (migrator.isEmpty() || redirector.isEmpty()) {
+                reject(AbortReason.NOT_AVAILABLE, "migrator or redirector missing");
+                return;
+            }
+            List<Optional<AppStateCodec>> codecs = new ArrayList<>();
+            for (Init.Migrated m : init.connections()) {
+                Optional<AppStateCodec> codec = c.drivers.codecFor(m.socketState().local().getPort());
+                if (codec.isPresent()) {
+                    codec.get().validate(m.appState());
+                }
+                codecs.add(codec);
+            }
+            if (prep == null) {
+                // no Prepare (or it expired): return routability runs now instead of in advance
+                prep = redirector.get().prepare(init.logicalAddress(), init.client().getAddress());
+            }
+            committed = accept(migrator.get(), prep, codecs);
+        } catch (MalformedStateException e) {
+            reject(AbortReason.MALFORMED_STATE, "app state: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            reject(AbortReason.REDIRECT_FAILED, "prepare: " + e.getMessage());
+        } finally {
+            if (prep != null && !committed) {
+                prep.close();
+            }
+        }
+    }
+
+    /** @return whether the binding was committed (the preparation is then used up) */
+    private boolean accept(ConnectionMigrator migrator, NetworkRedirector.Preparation prep,
+            List<Optional<AppStateCodec>> codecs) {
+        List<RecreatedConnection> recreated = new ArrayList<>();
+        for (Init.Migrated m : init.connections()) {
+            try {
+                recreated.add(migrator.recreate(m.socketState()));
+            } catch (MalformedStateException e) {
+                closeQuietly(recreated);
+                reject(AbortReason.MALFORMED_STATE, "socket state: " + e.getMessage());
+                return false;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(recreated);
+                side.abort(donor, init, timer, AbortReason.RECREATE_FAILED, String.valueOf(e.getMessage()), false, 0,
+                        HandoffOutcome.ROLLED_BACK);
+                return false;
+            }
+        }
+        long recreate = timer.end(HandoffPhase.RECREATE);
+        if (side.donorGaveUp(key)) {
+            closeQuietly(recreated);
+            side.abort(donor, init, timer, AbortReason.DONOR_CANCELLED, "donor gave up before the binding was sent", false,
+                    0, HandoffOutcome.ROLLED_BACK);
+            return false;
+        }
+        int attempted = (init.mipv6Sequence() + 1) & 0xFFFF;
+        int used;
+        try {
+            used = prep.commit(attempted, c.config.commitTimeout());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(recreated);
+            // commit may have sent the binding before it failed: the donor takes it back
+            side.abort(donor, init, timer, AbortReason.REDIRECT_FAILED, "commit: " + e.getMessage(), true, attempted,
+                    HandoffOutcome.ROLLED_BACK);
+            return false;
+        }
+        long redirect = timer.end(HandoffPhase.REDIRECT);
+        List<SocketChannel> live = new ArrayList<>();
+        for (int i = 0; i < recreated.size(); i++) {
+            try {
+                live.add(recreated.get(i).activate());
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(recreated.subList(i, recreated.size()));
+                silence(live);
+                side.abort(donor, init, timer, AbortReason.ACTIVATE_FAILED, "activate: " + e.getMessage(), true, used,
+                        HandoffOutcome.ROLLED_BACK);
+                return true;
+            }
+        }
+        long activate = timer.end(HandoffPhase.ACTIVATE);
+        c.sequences.update(init.client().getAddress(), used);
+        live.forEach(c.connections::track);
+        if (!side.finish(key, init, live)) {
+            // the donor took the binding back with a newer sequence and resumed: vanish silently
+            side.withdraw(donor, "donor gave up while this node activated", init, live);
+            return true;
+        }
+        try {
+            c.transport.send(donor, new Done(init.handoffId(), used, recreate, redirect, activate));
+        } catch (IOException e) {
+            // the client is here and its binding points here: keep serving; the donor's copy stays frozen
+            LOG.warn("handoff {}: Done to {} failed ({}); serving the client here", Long.toUnsignedString(init.handoffId(), 16),
+                    donor, e.getMessage());
+        }
+        c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), Optional.empty()));
+        for (int i = 0; i < live.size(); i++) {
+            deliver(init.connections().get(i), live.get(i), codecs.get(i));
+        }
+        return true;
+    }
+
+    private void deliver(Init.Migrated m, SocketChannel ch, Optional<AppStateCodec> codec) {
+        if (codec.isPresent()) {
+            try {
+                codec.get().restore(ch, m.appState());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("handoff {}: the service could not restore its state: {}", Long.toUnsignedString(init.handoffId(), 16),
+                        e.toString());
+            }
+            return;
+        }
+        c.received.add(new ReceivedClient(init.handoffId(), donor, m.socketState().remote(), ch, m.appState()));
+    }
+
+    /** Activated sockets of a failed batch: the donor resumes them, so these must vanish without a packet. */
+    private void silence(List<SocketChannel> live) {
+        for (SocketChannel ch : live) {
+            try {
+                c.drivers.migrator().orElseThrow(() -> new IOException("no ConnectionMigrator")).freeze(ch).release();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not silence a re-created socket: {}", e.toString());
+            }
+        }
+    }
+
+    private void reject(AbortReason reason, String message) {
+        side.abort(donor, init, timer, reason, message, false, 0, HandoffOutcome.REJECTED);
+    }
+
+    private static void closeQuietly(List<RecreatedConnection> list) {
+        for (RecreatedConnection r : list) {
+            try {
+                r.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing re-created socket: {}", e.toString());
+            }
+        }
+    }
+}
