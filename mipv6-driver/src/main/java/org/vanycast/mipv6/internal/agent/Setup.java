@@ -47,6 +47,6 @@ final class Setup {
     }
 
     static String a(java.net.InetAddress address) {
-        return address.getHostAddress().replaceFirst("%.*$", "");
+        return org.vanycast.mipv6.internal.kernel.Addresses.text(address);
     }
 }

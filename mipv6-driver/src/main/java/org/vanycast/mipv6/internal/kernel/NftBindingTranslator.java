@@ -186,6 +186,6 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     }
 
     private static String a(Inet6Address address) {
-        return address.getHostAddress().replaceFirst("%.*$", "");
+        return Addresses.text(address);
     }
 }

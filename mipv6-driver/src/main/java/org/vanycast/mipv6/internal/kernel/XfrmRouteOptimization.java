@@ -135,6 +135,6 @@ public final class XfrmRouteOptimization implements RouteOptimizationBackend {
     }
 
     private static String a(Inet6Address address) {
-        return address.getHostAddress().replaceFirst("%.*$", "");
+        return Addresses.text(address);
     }
 }
