@@ -82,7 +82,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
             self.setContextClassLoader(previous);
         }
         long interval = config.reportInterval().toMillis();
-        events.scheduleWithFixedDelay(this::sendReport, interval, interval, TimeUnit.MILLISECONDS);
+        events.scheduleWithFixedDelay(this::periodic, interval, interval, TimeUnit.MILLISECONDS);
         events.execute(this::sendReport);
     }
 
@@ -269,6 +269,18 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         SecurityAssociation have = association;
         if (have == null || sa.epoch() > have.epoch() || (sa.epoch() == have.epoch() && sa.revision() > have.revision())) {
             association = sa;
+        }
+    }
+
+    /**
+     * Reports and, from the contact node, the association again: a backup that saw the new
+     * contact's first copy before it installed the new view dropped it, and must not keep the
+     * previous contact's copy for long.
+     */
+    private void periodic() {
+        sendReport();
+        if (role == NodeRole.CONTACT) {
+            sendAssociationToBackups();
         }
     }
 

@@ -157,6 +157,10 @@ class GroupMembershipTest {
         assertEquals(0, contactChangesTo("c"), "never two contact nodes");
         assertTrue(g.get(1).epoch() > before, "the takeover epoch outranks the old contact's");
         assertArrayEquals(new byte[] {1, 2, 3}, g.get(1).replicatedSecurityAssociation().orElseThrow());
+
+        g.get(1).replicateSecurityAssociation(new byte[] {4, 5}); // b's own home registration
+        await(() -> g.get(2).replicatedSecurityAssociation().map(x -> x.length == 2).orElse(false),
+                "the new backup c to hold b's association");
     }
 
     @Test
