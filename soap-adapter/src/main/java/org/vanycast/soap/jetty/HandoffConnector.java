@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.vanycast.soap.api.SoapHandoff;
 import org.vanycast.soap.spi.AdoptionTarget;
 import org.vanycast.soap.internal.DefaultSoapHandoff;
+import org.vanycast.soap.internal.TrackedConnection;
 
 /**
  * A plain HTTP/1.1 {@link ServerConnector} on the logical address that Vanycast controls: it
@@ -80,6 +81,13 @@ public class HandoffConnector extends ServerConnector implements AdoptionTarget 
     @Override
     protected void doStop() throws Exception {
         handoff.removeAdoptionTarget(this);
+        // Handed-off endpoints left the selector (see HandoffEndPoint.abandon), so stopping the
+        // selectors would not close them: close them here, failing what their threads wait for.
+        for (HandoffEndPoint e : open.values()) {
+            if (e.tracked().handoff() == TrackedConnection.Handoff.RELEASED) {
+                e.close();
+            }
+        }
         super.doStop();
     }
 

@@ -27,6 +27,7 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
     private final TrackedConnection tracked;
     private final Executor executor;
     private final Scheduler scheduler;
+    private final ManagedSelector managedSelector;
     private ByteBuffer prefix;
 
     HandoffEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
@@ -35,6 +36,7 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
         this.tracked = new TrackedConnection(ConnectionKey.of(channel), this, maxResponseHead);
         this.executor = executor;
         this.scheduler = scheduler;
+        this.managedSelector = selector;
         this.prefix = prefix != null && prefix.hasRemaining() ? prefix : null;
     }
 
@@ -138,6 +140,16 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
     @Override
     public void abandon(long delayNanos) {
         LOG.debug("{}: handed off, closing the local endpoint in {} ms", tracked.key(), delayNanos / 1_000_000);
+        // Let go of the selector now: the JDK keeps the fd of a selector-registered channel open
+        // after close() until the selector deregisters it, so the migrator's close of the
+        // released socket would not free the 4-tuple (and a quick return of the same connection
+        // to this node could not be re-created).
+        managedSelector.submit(selector -> {
+            SelectionKey key = getChannel().keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
+        });
         if (delayNanos <= 0) {
             close();
         } else {

@@ -16,11 +16,19 @@ final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     RawClient(int port) throws IOException {
+        this(new InetSocketAddress("127.0.0.1", port));
+    }
+
+    RawClient(InetSocketAddress server) throws IOException {
+        this(server, 32 << 10);
+    }
+
+    RawClient(InetSocketAddress server, int receiveBuffer) throws IOException {
         socket = new Socket();
-        socket.setReceiveBufferSize(32 << 10);
+        socket.setReceiveBufferSize(receiveBuffer);
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.connect(server);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }

@@ -43,19 +43,26 @@ final class TestNode implements AutoCloseable {
 
     private final ServerConnector plain;
 
+    private final String host;
+
     TestNode(String name, int port, HandoffSettings settings) throws Exception {
-        this(name, port, settings, true);
+        this(name, "127.0.0.1", port, settings, true);
+    }
+
+    TestNode(String name, int port, HandoffSettings settings, boolean vanycast) throws Exception {
+        this(name, "127.0.0.1", port, settings, vanycast);
     }
 
     /** @param vanycast false: a stock Jetty connector and no CXF feature, the baseline for benchmarks */
-    TestNode(String name, int port, HandoffSettings settings, boolean vanycast) throws Exception {
+    TestNode(String name, String host, int port, HandoffSettings settings, boolean vanycast) throws Exception {
         this.name = name;
+        this.host = host;
         this.handoff = (DefaultSoapHandoff) SoapHandoff.create(settings);
         this.server = new Server();
         this.connector = vanycast ? new HandoffConnector(server, handoff) : null;
         this.plain = vanycast ? null : new ServerConnector(server);
         if (!vanycast) {
-            plain.setHost("127.0.0.1");
+            plain.setHost(host);
             plain.setPort(port);
             server.addConnector(plain);
         } else {
@@ -65,7 +72,7 @@ final class TestNode implements AutoCloseable {
     }
 
     private void configure(int port) {
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(port);
         connector.setReusePort(true);
         // Small socket buffers keep a download mid-body while the client does not read.
@@ -100,7 +107,8 @@ final class TestNode implements AutoCloseable {
         handoff.register(new FileResumable());
         // getRange answers depend only on the request: any node regenerates them by replay.
         handoff.register(new ReplayResumable("test-getRange",
-                java.net.URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/"),
+                java.net.URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + connector.getLocalPort() + "/"),
                 r -> r.path().equals("/soap/docs")
                         && new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains("getRange")));
     }

@@ -1,0 +1,169 @@
+package org.vanycast.soap.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
+import org.vanycast.core.spi.ConnectionMigrator.RecreatedConnection;
+import org.vanycast.core.spi.SocketState;
+import org.vanycast.soap.api.HandoffSettings;
+import org.vanycast.soap.internal.TrackedConnection;
+import org.vanycast.soap.internal.state.ResponseProgress;
+import org.vanycast.soap.testutil.Http11;
+import org.vanycast.tcp.api.FreezeMode;
+import org.vanycast.tcp.api.TcpMigration;
+import org.vanycast.tcp.api.TcpMigrator;
+import org.vanycast.tcp.internal.kernel.NetNamespace;
+import org.vanycast.tcp.internal.testbed.Testbed;
+
+/**
+ * The whole handoff of an HTTP/SOAP connection with real kernels: two nodes in their own
+ * network namespaces, each a Jetty + CXF node listening on [X]:port, a client namespace
+ * behind a router; the TCP connection is frozen, extracted, re-created and activated by
+ * tcp-handoff over TCP_REPAIR, the route to X switched, and this module's application state
+ * carries the conversation across. The namespaces are created and removed by the testbed.
+ */
+@Tag("netns")
+class HttpHandoffOverTcpRepairTest {
+    private static final int PORT = 8090;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private Testbed testbed;
+    private final TcpMigrator[] migrators = new TcpMigrator[3];
+    private final TestNode[] nodes = new TestNode[3];
+    private RawClient client;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Assumptions.assumeTrue(NetNamespace.unavailabilityCause().isEmpty(),
+                () -> "network namespaces: " + NetNamespace.unavailabilityCause().orElse(""));
+        testbed = Testbed.create();
+        // Longer than the migrators' release grace: the donor's server never closes a socket
+        // the migrator still holds.
+        HandoffSettings settings = HandoffSettings.defaults().withForgetDelay(Duration.ofMillis(800));
+        for (int n = 1; n <= 2; n++) {
+            int node = n;
+            migrators[n] = testbed.node(n).call(() -> TcpMigration.create(FreezeMode.SOCKET_FILTER,
+                    Duration.ofMillis(400)));
+            Assumptions.assumeTrue(migrators[n].isAvailable(),
+                    () -> "TCP migration: " + migrators[node].unavailabilityCause().orElse(""));
+            nodes[n] = testbed.node(n).call(() -> new TestNode("node-" + node, Testbed.X.getHostAddress(), PORT,
+                    settings, true));
+        }
+        client = testbed.client().call(() -> new RawClient(new InetSocketAddress(Testbed.X, PORT), 1 << 20));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        for (int n = 1; n <= 2; n++) {
+            if (nodes[n] != null) {
+                nodes[n].close();
+            }
+            if (migrators[n] != null) {
+                migrators[n].close();
+            }
+        }
+        if (testbed != null) {
+            testbed.close();
+        }
+    }
+
+    /** The node's connection that it still serves (handed-off ones linger, held, until forgotten). */
+    private SocketChannel served(int node) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SocketChannel ch : nodes[node].connector.openConnections()) {
+                TrackedConnection t = tracked(node, ch);
+                if (t != null && t.handoff() == TrackedConnection.Handoff.NONE) {
+                    return ch;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("node " + node + " serves no connection");
+    }
+
+    private TrackedConnection tracked(int node, SocketChannel ch) {
+        try {
+            return nodes[node].tracked(ch);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** One handoff as the coordinator performs it, application state and TCP state together. */
+    private CompletableFuture<Void> handOff(int from, SocketChannel ch) throws Exception {
+        int to = 3 - from;
+        byte[] app = nodes[from].codec().capture(ch, TIMEOUT).orElseThrow();
+        FrozenConnection frozen = migrators[from].freeze(ch);
+        SocketState tcp = frozen.extract();
+        nodes[to].codec().validate(app);
+        RecreatedConnection recreated = testbed.node(to).call(() -> migrators[to].recreate(tcp));
+        testbed.switchTo(to);
+        SocketChannel activated = recreated.activate();
+        CompletableFuture<Void> continued = testbed.node(to).call(() -> nodes[to].codec().restoreAsync(activated, app));
+        frozen.release();
+        nodes[from].codec().released(ch);
+        return continued;
+    }
+
+    @Test
+    void shouldAnswerOneHundredSoapCallsOnOneConnectionHandedBetweenNodesEveryTenCalls() throws Exception {
+        int node = 1;
+        int local = client.socket.getLocalPort();
+        for (int call = 0; call < 100; call++) {
+            if (call > 0 && call % 10 == 0) {
+                handOff(node, served(node)).get(10, TimeUnit.SECONDS);
+                node = 3 - node;
+            }
+            String answer = client.soap("whoAmI", "<caller>" + call + "</caller>");
+            assertTrue(answer.contains("node-" + node + " answers " + call), answer);
+        }
+        assertEquals(local, client.socket.getLocalPort());
+        assertTrue(client.socket.isConnected() && !client.socket.isClosed());
+    }
+
+    @Test
+    void shouldFinishATenMegabyteDownloadByteExactAfterAMidBodyHandoff() throws Exception {
+        int size = 10 << 20;
+        client.get("/files/movie.bin?size=" + size);
+        SocketChannel ch = served(1);
+        await(() -> {
+            TrackedConnection t = tracked(1, ch);
+            ResponseProgress p = t == null ? null : t.responseProgress();
+            return p != null && p.bodySent() > 0;
+        });
+        CompletableFuture<Void> continued = handOff(1, ch);
+        Http11.Response r = Http11.read(client.in);
+        continued.get(30, TimeUnit.SECONDS);
+        assertEquals(size, r.body().length);
+        assertArrayEquals(Documents.sha256("movie.bin", size), Documents.sha256().digest(r.body()));
+        assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-2"));
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached in time");
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
