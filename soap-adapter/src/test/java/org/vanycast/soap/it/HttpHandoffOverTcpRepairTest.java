@@ -139,6 +139,49 @@ class HttpHandoffOverTcpRepairTest {
         assertTrue(client.socket.isConnected() && !client.socket.isClosed());
     }
 
+    /** zeep (python3-zeep) on the client's namespace, one requests session: its own keep-alive connection. */
+    @Test
+    void shouldServeAZeepClientOnOneConnectionWhileItIsHandedBetweenNodes() throws Exception {
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")));
+        client.close();
+        client = null;
+        await(() -> nodes[1].connector.openConnections().isEmpty());
+        java.nio.file.Path script = java.nio.file.Path.of(getClass().getResource("/zeep_client.py").toURI());
+        String wsdl = "http://[" + Testbed.X.getHostAddress() + "]:" + PORT + "/soap/docs?wsdl";
+        Process zeep = new ProcessBuilder("ip", "netns", "exec", testbed.name("c"), "/usr/bin/python3",
+                script.toString(), wsdl).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                zeep.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                java.io.Writer in = new java.io.OutputStreamWriter(zeep.getOutputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8)) {
+            assertEquals("ready", out.readLine());
+            int node = 1;
+            int clientPort = served(1).socket().getPort();
+            for (int block = 0; block < 10; block++) {
+                if (block > 0) {
+                    SocketChannel ch = served(node);
+                    assertEquals(clientPort, ch.socket().getPort(), "still the client's first connection");
+                    handOff(node, ch).get(10, TimeUnit.SECONDS);
+                    node = 3 - node;
+                }
+                in.write("calls " + block * 10 + " 10\n");
+                in.flush();
+                for (int i = block * 10; i < block * 10 + 10; i++) {
+                    String line = out.readLine();
+                    assertEquals("answer " + i + " node-" + node + " answers " + i, line);
+                }
+            }
+            in.write("stats\n");
+            in.flush();
+            assertEquals("connects 1", out.readLine(), "zeep opened one TCP connection for all 100 calls");
+            in.write("quit\n");
+            in.flush();
+            assertTrue(zeep.waitFor(10, TimeUnit.SECONDS));
+        } finally {
+            zeep.destroyForcibly();
+        }
+    }
+
     @Test
     void shouldFinishATenMegabyteDownloadByteExactAfterAMidBodyHandoff() throws Exception {
         int size = 10 << 20;
