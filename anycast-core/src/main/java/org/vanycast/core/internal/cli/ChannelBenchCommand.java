@@ -43,6 +43,7 @@ public final class ChannelBenchCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        org.vanycast.core.internal.tls.JsseLogging.quietUnlessConfigured();
         int[] sizes = {170, 2048, 90_000, 400_000};
         int rounds = 200;
         Path dir = Path.of("results", "channel");

@@ -36,6 +36,7 @@ public final class HandoffCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        org.vanycast.core.internal.tls.JsseLogging.quietUnlessConfigured();
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {

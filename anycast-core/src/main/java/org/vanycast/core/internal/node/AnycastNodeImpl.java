@@ -67,6 +67,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     }
 
     public synchronized void start() throws Exception {
+        org.vanycast.core.internal.tls.JsseLogging.quietUnlessConfigured();
         NodeCredentials credentials = NodeCredentials.load(settings.caDir(), settings.node());
         if (!credentials.nodeName().equals(settings.node())) {
             throw new IOException("certificate of " + settings.node() + " names '" + credentials.nodeName() + "'");
