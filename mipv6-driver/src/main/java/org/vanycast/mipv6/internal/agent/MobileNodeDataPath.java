@@ -10,11 +10,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vanycast.mipv6.api.BindingAcknowledgement;
-import org.vanycast.mipv6.api.BindingUpdate;
 import org.vanycast.mipv6.api.HomeTest;
 import org.vanycast.mipv6.api.HomeTestInit;
 import org.vanycast.mipv6.api.Ipv6Packet;
@@ -23,9 +22,7 @@ import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
 import org.vanycast.mipv6.api.MobileNodeSession;
 import org.vanycast.mipv6.api.MobilityAction;
 import org.vanycast.mipv6.api.MobilityHeader;
-import org.vanycast.mipv6.api.MobilityMessage;
 import org.vanycast.mipv6.api.ReturnRoutabilityResult;
-import org.vanycast.mipv6.api.SecurityAssociation;
 import org.vanycast.mipv6.internal.kernel.NetNs;
 import org.vanycast.mipv6.internal.kernel.NftBindingTranslator;
 import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
@@ -58,17 +55,14 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private final Inet6Address careOf;
     private final Inet6Address homeAgent;
     private final int queue;
-    private final SecurityAssociation toHa;
-    private final SecurityAssociation fromHa;
+    private final HomeRegistration registration;
     private final DropCounters counters = new DropCounters();
     private final SecureRandom random = new SecureRandom();
     private final Map<Inet6Address, MobileNodeSession> sessions = new ConcurrentHashMap<>();
     private final Map<Inet6Address, BlockingQueue<MobilityAction>> events = new ConcurrentHashMap<>();
-    private final BlockingQueue<BindingAcknowledgement> homeAcks = new LinkedBlockingQueue<>();
     private final MobileNodeTunnel tunnel;
-    private final Map<Long, PendingRelay> pendingHomeTests = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<Ipv6Packet> homeTestInitRelay;
-    private int homeSequence;
+    private final PendingHomeTests pendingHomeTests = new PendingHomeTests();
+    private volatile Consumer<Ipv6Packet> homeTestInitRelay;
     private RawMobilitySocket homeSocket;
     private RawMobilitySocket careOfSocket;
     private PacketSender sender;
@@ -84,8 +78,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
         this.careOf = careOf;
         this.homeAgent = homeAgent;
         this.queue = queue;
-        this.toHa = HomeKeys.toHomeAgent(secret, home, homeAgent);
-        this.fromHa = HomeKeys.fromHomeAgent(secret, home, homeAgent);
+        this.registration = new HomeRegistration(home, careOf, homeAgent, secret, counters);
         this.tunnel = new MobileNodeTunnel(ns, home, careOf, homeAgent, dev);
     }
 
@@ -138,32 +131,10 @@ public final class MobileNodeDataPath implements AutoCloseable {
             counters.count("MALFORMED");
             return;
         }
-        if (p.source().equals(homeAgent) && p.upperLayerProtocol() == SecurityAssociation.IPPROTO_ESP) {
-            onHomeAgentPacket(p);
+        if (registration.isFromHomeAgent(p)) {
+            registration.onPacket(p);
         } else {
             dispatch(p, now);
-        }
-    }
-
-    private void onHomeAgentPacket(Ipv6Packet p) {
-        SecurityAssociation.Opened opened;
-        synchronized (fromHa) {
-            opened = fromHa.unprotect(p.upperLayer());
-        }
-        if (!opened.ok() || opened.nextHeader() != MobilityHeader.IPPROTO_MH) {
-            counters.count(opened.ok() ? "UNEXPECTED_MESSAGE" : opened.failure().name());
-            return;
-        }
-        try {
-            MobilityMessage m = new Ipv6Packet(0, 0, 64, p.source(), p.destination(), null, p.routingHomeAddress(),
-                    MobilityHeader.IPPROTO_MH, opened.payload()).mobilityHeader().message();
-            if (m instanceof BindingAcknowledgement ba) {
-                homeAcks.add(ba);
-            } else {
-                counters.count("UNEXPECTED_MESSAGE");
-            }
-        } catch (MalformedMobilityHeaderException e) {
-            counters.count("MALFORMED");
         }
     }
 
@@ -196,10 +167,10 @@ public final class MobileNodeDataPath implements AutoCloseable {
         if (!pendingHomeTests.isEmpty() && p.destination().equals(home)) {
             try {
                 if (p.mobilityHeader().message() instanceof HomeTest hot) {
-                    PendingRelay relay = pendingHomeTests.remove(hot.homeInitCookie());
-                    if (relay != null) {
+                    Consumer<Ipv6Packet> sink = pendingHomeTests.take(hot.homeInitCookie());
+                    if (sink != null) {
                         counters.count("home-test-relayed");
-                        relay.sink().accept(p);
+                        sink.accept(p);
                         return;
                     }
                 }
@@ -217,7 +188,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
     }
 
     private synchronized void onTimer(long now) throws IOException {
-        pendingHomeTests.values().removeIf(r -> now - r.sinceNanos() > PENDING_RELAY_NANOS);
+        pendingHomeTests.expire(now);
         for (Map.Entry<Inet6Address, MobileNodeSession> e : sessions.entrySet()) {
             if (e.getValue().nextDeadline() <= now) {
                 perform(e.getKey(), e.getValue().onTimer(now));
@@ -228,7 +199,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private void perform(Inet6Address client, List<MobilityAction> actions) throws IOException {
         for (MobilityAction a : actions) {
             if (a instanceof MobilityAction.Send s) {
-                java.util.function.Consumer<Ipv6Packet> relay = homeTestInitRelay;
+                Consumer<Ipv6Packet> relay = homeTestInitRelay;
                 if (relay != null && s.message() instanceof HomeTestInit) {
                     relay.accept(s.packet());
                 } else {
@@ -265,29 +236,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
 
     /** Registers CoA for X at the home agent and waits for an accepting acknowledgement. */
     public void registerHome(int lifetimeUnits, Duration timeout) throws IOException, InterruptedException {
-        int seq;
-        Ipv6Packet p;
-        synchronized (toHa) {
-            seq = homeSequence = (homeSequence + 1) & 0xffff;
-            BindingUpdate bu = new BindingUpdate(seq, BindingUpdate.FLAG_ACK | BindingUpdate.FLAG_HOME_REGISTRATION,
-                    lifetimeUnits, List.of());
-            p = toHa.protect(careOf, homeAgent, home, null, bu);
-        }
-        sender.send(p);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            BindingAcknowledgement ba = left > 0 ? homeAcks.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (ba == null) {
-                throw new IOException("no Binding Acknowledgement from home agent " + Setup.a(homeAgent) + " within " + timeout);
-            }
-            if (ba.sequence() == seq) {
-                if (!ba.status().isAccepted()) {
-                    throw new IOException("home registration refused: " + ba.status());
-                }
-                return;
-            }
-        }
+        registration.register(sender, lifetimeUnits, timeout);
     }
 
     /**
@@ -346,7 +295,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
      * must leave through the contact node (which does); each HoTI is handed to {@code relay}
      * (the node-to-node channel) instead of the wire. Null sends them directly again.
      */
-    public void relayHomeTestInitsThrough(java.util.function.Consumer<Ipv6Packet> relay) {
+    public void relayHomeTestInitsThrough(Consumer<Ipv6Packet> relay) {
         this.homeTestInitRelay = relay;
     }
 
@@ -356,7 +305,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
      * it here, to {@code homeTestSink} instead of this node's own sessions. Entries not
      * answered within 30 s are forgotten.
      */
-    public void relayHomeTestInit(Ipv6Packet hoti, java.util.function.Consumer<Ipv6Packet> homeTestSink)
+    public void relayHomeTestInit(Ipv6Packet hoti, Consumer<Ipv6Packet> homeTestSink)
             throws IOException {
         HomeTestInit m;
         try {
@@ -367,7 +316,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
         } catch (MalformedMobilityHeaderException e) {
             throw new IllegalArgumentException("malformed Home Test Init: " + e.getMessage());
         }
-        pendingHomeTests.put(m.homeInitCookie(), new PendingRelay(homeTestSink, System.nanoTime()));
+        pendingHomeTests.expect(m.homeInitCookie(), homeTestSink, System.nanoTime());
         sender.send(hoti);
     }
 
@@ -375,11 +324,6 @@ public final class MobileNodeDataPath implements AutoCloseable {
     public void deliverRelayed(Ipv6Packet homeTest) throws IOException {
         dispatch(homeTest, System.nanoTime());
     }
-
-    private record PendingRelay(java.util.function.Consumer<Ipv6Packet> sink, long sinceNanos) {
-    }
-
-    static final long PENDING_RELAY_NANOS = 30_000_000_000L;
 
     /** Last sequence number sent towards {@code client}, or -1 if none. */
     public synchronized int sequence(Inet6Address client) {
