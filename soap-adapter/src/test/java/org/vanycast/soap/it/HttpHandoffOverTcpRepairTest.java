@@ -2,6 +2,7 @@ package org.vanycast.soap.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
 import org.vanycast.core.spi.ConnectionMigrator.RecreatedConnection;
+import org.vanycast.core.spi.MalformedStateException;
 import org.vanycast.core.spi.SocketState;
 import org.vanycast.soap.api.HandoffSettings;
 import org.vanycast.soap.internal.TrackedConnection;
@@ -137,6 +139,47 @@ class HttpHandoffOverTcpRepairTest {
         }
         assertEquals(local, client.socket.getLocalPort());
         assertTrue(client.socket.isConnected() && !client.socket.isClosed());
+    }
+
+    @Test
+    void shouldDeferTheHandoffUntilANonResumableSoapResponseHasBeenSent() throws Exception {
+        client.sendSoap("slowEcho", "<text>in flight</text>");
+        assertTrue(nodes[1].slowEntered.await(10, TimeUnit.SECONDS));
+        SocketChannel ch = served(1);
+        TrackedConnection t = tracked(1, ch);
+        CompletableFuture<CompletableFuture<Void>> handoff = CompletableFuture.supplyAsync(() -> {
+            try {
+                return handOff(1, ch);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await(() -> t.handoff() == TrackedConnection.Handoff.CAPTURING);
+        assertTrue(!handoff.isDone(), "nothing moves while the SOAP response is being produced");
+        nodes[1].slowRelease.countDown();
+        assertTrue(client.readResponse().contains("in flight"), "the client gets the donor's whole response");
+        handoff.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        assertTrue(client.soap("whoAmI", "<caller>next</caller>").contains("node-2 answers next"));
+    }
+
+    @Test
+    void shouldRollBackToTheDonorWhenTheAcceptorGetsCorruptApplicationState() throws Exception {
+        assertTrue(client.soap("whoAmI", "<caller>before</caller>").contains("node-1"));
+        SocketChannel ch = served(1);
+        byte[] app = nodes[1].codec().capture(ch, TIMEOUT).orElseThrow();
+        FrozenConnection frozen = migrators[1].freeze(ch);
+        SocketState tcp = frozen.extract();
+        byte[] corrupt = app.clone();
+        corrupt[corrupt.length - 1] ^= 0x01;
+        assertThrows(MalformedStateException.class, () -> nodes[2].codec().validate(corrupt));
+        // What the coordinator does on a failed Init: the donor thaws its socket and serves on.
+        assertEquals(ch, frozen.resume());
+        nodes[1].codec().resumeLocally(ch, app);
+        assertTrue(tcp.size() > 0);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(client.soap("whoAmI", "<caller>after" + i + "</caller>").contains("node-1 answers after" + i));
+        }
+        assertTrue(nodes[2].connector.openConnections().isEmpty(), "the acceptor never took the connection");
     }
 
     /** zeep (python3-zeep) on the client's namespace, one requests session: its own keep-alive connection. */
