@@ -40,13 +40,27 @@ import org.vanycast.core.spi.NetworkRedirector;
         immediate = true)
 @Designate(ocd = NodeConfig.class)
 public class AnycastNodeComponent implements AnycastNode {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnycastNodeComponent.class);
     private final ServiceDrivers drivers = new ServiceDrivers();
     private volatile AnycastNodeImpl node;
 
     @Activate
     void activate(NodeConfig config) throws Exception {
-        AnycastNodeImpl n = new AnycastNodeImpl(NodeConfigs.settings(config), drivers);
-        n.start();
+        AnycastNodeImpl n;
+        try {
+            n = new AnycastNodeImpl(NodeConfigs.settings(config), drivers);
+        } catch (IllegalArgumentException e) {
+            // SCR's own log may go nowhere visible: say once, clearly, what is wrong
+            LOG.error("configuration org.vanycast.core.node rejected: {}", e.getMessage());
+            throw e;
+        }
+        try {
+            n.start();
+        } catch (Exception e) {
+            LOG.error("node {} could not start: {}", config.node_name(), e.toString());
+            n.close();
+            throw e;
+        }
         node = n;
     }
 
