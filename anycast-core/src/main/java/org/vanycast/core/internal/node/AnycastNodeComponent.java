@@ -64,11 +64,26 @@ public class AnycastNodeComponent implements AnycastNode {
         node = n;
     }
 
+    /**
+     * Stopping the bundle or removing the configuration is a graceful leave: the clients are
+     * handed to other members first (bounded in time); only what cannot be handed off is dropped.
+     */
     @Deactivate
     void deactivate() {
         AnycastNodeImpl n = node;
         node = null;
-        if (n != null) {
+        if (n == null) {
+            return;
+        }
+        try {
+            n.leave(false).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("node {} stops without handing off every client: {}", n.nodeName(), e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("node {} stops: handing off its clients took longer than 60 s", n.nodeName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
             n.close();
         }
     }
