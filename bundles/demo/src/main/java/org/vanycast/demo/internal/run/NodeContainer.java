@@ -1,0 +1,147 @@
+package org.vanycast.demo.internal.run;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.vanycast.node.internal.demo.NodeProcess;
+import org.vanycast.testbed.Testbed;
+import org.vanycast.testbed.Topology;
+
+/**
+ * One real node container of the demo: the {@code bundles/node} distribution started with
+ * {@code ip netns exec <node namespace> ./vanycast node}, with its own {@code etc/} (anycast
+ * core, Mobile IPv6 data path, TCP migrator, HTTP wiring, handoff CSV) and {@code deploy/}
+ * (the sample service and the demo's wiring bundle).
+ */
+final class NodeContainer implements AutoCloseable {
+    static final int HTTP_PORT = 8080;
+    static final int CHANNEL_PORT = 7700;
+    static final int MEMBERSHIP_PORT = 7800;
+    static final int RELAY_PORT = 7790;
+    static final int CONTROL_PORT = 7999;
+
+    final String name;
+    final Path dir;
+    private NodeProcess process;
+
+    private NodeContainer(String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+    }
+
+    /** Writes the node's folders and configuration; does not start it. */
+    static NodeContainer prepare(Testbed tb, String name, Path work, Path dist, Path demoJar, Path ca, Path secret,
+                                 Path data) throws IOException {
+        Path dir = work.resolve(name);
+        Path etc = dir.resolve("etc");
+        Path deploy = dir.resolve("deploy");
+        Files.createDirectories(etc);
+        Files.createDirectories(deploy);
+        Files.copy(dist.resolve("etc/org.apache.felix.fileinstall-deploy.cfg"),
+                etc.resolve("org.apache.felix.fileinstall-deploy.cfg"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dist.resolve("deploy/vanycast-sample.jar"), deploy.resolve("vanycast-sample.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(demoJar, deploy.resolve("vanycast-demo.jar"), StandardCopyOption.REPLACE_EXISTING);
+        String x = Topology.str(tb.logicalAddress());
+        String own = Topology.str(tb.address(name));
+        List<String> hosts = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        for (String n : tb.config().nodeNames()) {
+            String a = Topology.str(tb.address(n));
+            hosts.add("[" + a + "]:" + MEMBERSHIP_PORT);
+            if (!n.equals(name)) {
+                peers.add("[" + a + "]:" + RELAY_PORT);
+            }
+        }
+        write(etc.resolve("org.vanycast.core.node.cfg"),
+                "node.name = " + name,
+                "group.name = demo",
+                "logical.address = " + x,
+                "ca.dir = " + ca,
+                "channel = [" + own + "]:" + CHANNEL_PORT,
+                "membership = [" + own + "]:" + MEMBERSHIP_PORT,
+                "initial.hosts = " + String.join(",", hosts),
+                "backups = 1");
+        write(etc.resolve("org.vanycast.mipv6.node.cfg"),
+                "logical.address = " + x,
+                "care.of.address = " + own,
+                "home.agent.address = " + Topology.str(tb.homeAgentAddress()),
+                "secret.file = " + secret,
+                "relay.listen = [" + own + "]:" + RELAY_PORT,
+                "relay.peers = " + String.join(",", peers));
+        write(etc.resolve("org.vanycast.demo.http.cfg"),
+                "logical.address = " + x,
+                "port = " + HTTP_PORT,
+                "data.dir = " + data,
+                "control.listen = [::1]:" + CONTROL_PORT);
+        // The adapter's own component has no connector here: keep its codec off our port.
+        write(etc.resolve("org.vanycast.soap.cfg"), "ports = 1");
+        write(etc.resolve("org.vanycast.core.handoffcsv.cfg"), "file = " + dir.resolve("handoffs.csv"));
+        return new NodeContainer(name, dir);
+    }
+
+    private static void write(Path file, String... lines) throws IOException {
+        Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    /** Starts the container in {@code ns} and waits until it listens. */
+    void start(Path repository, String ns, InetAddress own, Path data) throws IOException, InterruptedException {
+        process = NodeProcess.start(repository, List.of("ip", "netns", "exec", ns),
+                List.of("--name", name, "--address", own.getHostAddress(), "--port", Integer.toString(HTTP_PORT),
+                        "--data", data.toString(), "--deploy", dir.resolve("deploy").toString(),
+                        "--etc", dir.resolve("etc").toString(), "--work", dir.resolve("work").toString()),
+                dir.resolve("node.log"), 120_000);
+    }
+
+    /** One request to the node's loopback control endpoint (run inside the node's namespace). */
+    static String control(Testbed tb, String node, String request) throws Exception {
+        return tb.call(node, () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getByName("::1"), CONTROL_PORT), 2000);
+                s.setSoTimeout(70_000);
+                PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                out.println(request);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                return line == null ? "failed no answer" : line;
+            }
+        });
+    }
+
+    Path handoffCsv() {
+        return dir.resolve("handoffs.csv");
+    }
+
+    String logTail() {
+        try {
+            return process == null ? "" : process.tail();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            try {
+                process.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
