@@ -14,6 +14,7 @@ import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
 import org.vanycast.mipv6.api.MobilityAction;
 import org.vanycast.mipv6.internal.kernel.NetNs;
 import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
+import org.vanycast.mipv6.internal.kernel.RouteNetlink;
 
 /**
  * The {@code ha-agent}: the engine's {@link HomeAgent} role on the wire, for the logical
@@ -44,6 +45,9 @@ import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
 public final class HomeAgentService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HomeAgentService.class);
     static final int DECAP_TABLE = 200;
+    static final int DECAP_PREF = 100;
+    static final int MAIN_TABLE = 254;
+    static final int IPPROTO_IPV6 = 41;
 
     private final String ns;
     private final Inet6Address address;
@@ -53,6 +57,8 @@ public final class HomeAgentService implements AutoCloseable {
     private final DropCounters counters = new DropCounters();
     private final Map<Inet6Address, Inet6Address> bindings = new ConcurrentHashMap<>();
     private RawMobilitySocket socket;
+    private RouteNetlink netlink;
+    private int uplinkIndex;
     private PacketSender sender;
     private QueueLoop loop;
 
@@ -93,6 +99,8 @@ public final class HomeAgentService implements AutoCloseable {
         Setup.quietly(ns, "ip", "-6", "rule", "add", "pref", "1000", "lookup", "local");
         Setup.run(ns, "ip", "sr", "tunsrc", "set", ha);
         socket = NetNs.call(ns, () -> RawMobilitySocket.open(null));
+        netlink = NetNs.call(ns, RouteNetlink::open);
+        uplinkIndex = NetNs.call(ns, () -> RouteNetlink.ifIndex(uplink));
         sender = new PacketSender(socket, null, null);
         loop = QueueLoop.start(ns, queue, new QueueLoop.Handler() {
             @Override
@@ -154,25 +162,37 @@ public final class HomeAgentService implements AutoCloseable {
         }
     }
 
+    // In-process rtnetlink: a registration (also a backup home agent taking over) changes the
+    // tunnel in about 40 µs instead of the 7–40 ms of forking ip.
     private void register(Inet6Address home, Inet6Address careOf) throws IOException {
         Inet6Address old = bindings.put(home, careOf);
-        Setup.run(ns, "ip", "-6", "route", "replace", Setup.a(home) + "/128", "encap", "seg6", "mode", "encap.red",
-                "segs", Setup.a(careOf), "dev", uplink);
+        netlink.replaceEncapRoute(home, careOf, uplinkIndex, MAIN_TABLE);
         if (old != null && !old.equals(careOf)) {
-            Setup.quietly(ns, "ip", "-6", "rule", "del", "from", Setup.a(old), "to", Setup.a(address), "ipproto", "ipv6");
+            deleteDecapRule(old);
         }
         if (old == null || !old.equals(careOf)) {
-            Setup.run(ns, "ip", "-6", "rule", "add", "pref", "100", "from", Setup.a(careOf), "to", Setup.a(address),
-                    "ipproto", "ipv6", "lookup", Integer.toString(DECAP_TABLE));
+            netlink.addRule(careOf, address, IPPROTO_IPV6, DECAP_TABLE, DECAP_PREF);
         }
         LOG.info("home registration {} -> {}", Setup.a(home), Setup.a(careOf));
     }
 
     private void deregister(Inet6Address home) {
         Inet6Address old = bindings.remove(home);
-        Setup.quietly(ns, "ip", "-6", "route", "del", Setup.a(home) + "/128");
+        try {
+            netlink.deleteRoute(home, MAIN_TABLE);
+        } catch (IOException e) {
+            LOG.debug("removing tunnel route for {}: {}", Setup.a(home), e.getMessage());
+        }
         if (old != null) {
-            Setup.quietly(ns, "ip", "-6", "rule", "del", "from", Setup.a(old), "to", Setup.a(address), "ipproto", "ipv6");
+            deleteDecapRule(old);
+        }
+    }
+
+    private void deleteDecapRule(Inet6Address careOf) {
+        try {
+            netlink.deleteRule(careOf, address, IPPROTO_IPV6, DECAP_TABLE, DECAP_PREF);
+        } catch (IOException e) {
+            LOG.debug("removing decapsulation rule for {}: {}", Setup.a(careOf), e.getMessage());
         }
     }
 
@@ -197,7 +217,7 @@ public final class HomeAgentService implements AutoCloseable {
         if (socket != null) {
             socket.close();
         }
-        if (ns == null || NetNs.exists(ns)) {
+        if ((ns == null || NetNs.exists(ns)) && netlink != null) {
             for (Inet6Address home : bindings.keySet()) {
                 deregister(home);
             }
@@ -205,6 +225,9 @@ public final class HomeAgentService implements AutoCloseable {
                 Setup.quietly(ns, "ip6tables-legacy", "-t", "raw", "-D", "PREROUTING", "-p", proto, "-d", Setup.a(address),
                         "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
             }
+        }
+        if (netlink != null) {
+            netlink.close();
         }
     }
 }

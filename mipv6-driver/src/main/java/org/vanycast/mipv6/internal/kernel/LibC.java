@@ -30,6 +30,11 @@ interface LibC extends Library {
 
     int socket(int domain, int type, int protocol);
 
+    int if_nametoindex(String name);
+
+    int AF_NETLINK = 16;
+    int NETLINK_ROUTE = 0;
+
     int bind(int fd, byte[] addr, int len);
 
     int setsockopt(int fd, int level, int name, int[] value, int len);
