@@ -13,6 +13,15 @@ public interface ServerSide {
     /** The server's request parser is between requests (has consumed no byte of the next). */
     boolean parserAtStart();
 
+    /**
+     * The connection was captured: the server's selector lets go of the socket (the migrator
+     * freezes and closes it; the JDK would keep the fd of a registered channel open).
+     */
+    void detach();
+
+    /** Rollback: the server's selector takes the socket back, with the interest it had. */
+    void reattach();
+
     /** Re-arms reading that was held back while a handoff was being prepared. */
     void resumeReading();
 

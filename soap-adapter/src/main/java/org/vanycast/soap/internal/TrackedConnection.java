@@ -236,6 +236,7 @@ public final class TrackedConnection {
     private Optional<HttpAppState> captured(HttpAppState state) {
         handoff = Handoff.CAPTURED;
         writeGate = true;
+        server.detach();
         LOG.debug("{}: captured {}", key, state);
         return Optional.of(state);
     }
@@ -250,6 +251,9 @@ public final class TrackedConnection {
         boolean rearmRead;
         boolean rearmWrite;
         synchronized (this) {
+            if (handoff == Handoff.CAPTURED && server != null) {
+                server.reattach();
+            }
             handoff = Handoff.NONE;
             writeGate = false;
             rearmRead = readDeferred;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConnection;
@@ -23,12 +24,14 @@ import org.vanycast.soap.internal.TrackedConnection;
  */
 final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide {
     private static final Logger LOG = LoggerFactory.getLogger(HandoffEndPoint.class);
+    private static final long WATCH_MILLIS = 100;
 
     private final TrackedConnection tracked;
     private final Executor executor;
     private final Scheduler scheduler;
     private final ManagedSelector managedSelector;
     private ByteBuffer prefix;
+    private volatile int detachedInterest;
 
     HandoffEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
             Executor executor, ByteBuffer prefix, int maxResponseHead) throws IOException {
@@ -138,22 +141,56 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
     }
 
     @Override
-    public void abandon(long delayNanos) {
-        LOG.debug("{}: handed off, closing the local endpoint in {} ms", tracked.key(), delayNanos / 1_000_000);
-        // Let go of the selector now: the JDK keeps the fd of a selector-registered channel open
-        // after close() until the selector deregisters it, so the migrator's close of the
-        // released socket would not free the 4-tuple (and a quick return of the same connection
-        // to this node could not be re-created).
+    public void detach() {
+        // The JDK keeps the fd of a selector-registered channel open after close() until the
+        // selector deregisters it: the migrator's close of the released socket would not free
+        // the 4-tuple, and the same connection could not come back to this node.
         managedSelector.submit(selector -> {
             SelectionKey key = getChannel().keyFor(selector);
             if (key != null) {
+                detachedInterest = key.isValid() ? key.interestOps() : 0;
                 key.cancel();
             }
         });
+        scheduler.schedule(this::watchRelease, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A coordinator that never calls {@code released}: forget the connection once the migrator closed it. */
+    private void watchRelease() {
+        if (tracked.handoff() != TrackedConnection.Handoff.CAPTURED) {
+            return;
+        }
+        if (!getChannel().isOpen()) {
+            tracked.released(0);
+        } else {
+            scheduler.schedule(this::watchRelease, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void reattach() {
+        managedSelector.submit(selector -> {
+            try {
+                SelectionKey old = getChannel().keyFor(selector);
+                if (old != null && !old.isValid()) {
+                    // Cancelled at capture but not yet deregistered (no select since): flush it.
+                    selector.selectNow();
+                }
+                replaceKey(getChannel().register(selector, detachedInterest, this));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: could not take the connection back after a rollback: {}", tracked.key(), e.toString());
+                close(e);
+            }
+        });
+    }
+
+    @Override
+    public void abandon(long delayNanos) {
+        LOG.debug("{}: handed off, closing the local endpoint in {} ms", tracked.key(), delayNanos / 1_000_000);
         if (delayNanos <= 0) {
             close();
         } else {
-            scheduler.schedule(this::close, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            scheduler.schedule(this::close, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -72,6 +72,14 @@ public class PerCallBenchmark {
         }
 
         @Override
+        public void detach() {
+        }
+
+        @Override
+        public void reattach() {
+        }
+
+        @Override
         public void resumeReading() {
         }
 
