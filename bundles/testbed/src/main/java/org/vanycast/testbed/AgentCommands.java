@@ -52,7 +52,7 @@ public final class AgentCommands {
         }
     }
 
-    /** {@code cn-agent [--queue N] [--table NAME]}. */
+    /** {@code cn-agent [--queue N] [--table NAME] [--backend nft|xfrm]}. */
     public static final class Cn {
         private Cn() {
         }
@@ -62,14 +62,18 @@ public final class AgentCommands {
             try {
                 int queue = Integer.parseInt(TestbedCommand.option(args, "--queue", "102"));
                 String table = TestbedCommand.option(args, "--table", "vanycast_cn");
+                String backend = TestbedCommand.option(args, "--backend", "nft");
+                if (!backend.equals("nft") && !backend.equals("xfrm")) {
+                    throw new IllegalArgumentException("--backend must be nft or xfrm");
+                }
                 if (!args.isEmpty()) {
                     throw new IllegalArgumentException("unexpected " + args);
                 }
-                CorrespondentAgent agent = CorrespondentAgent.start(null, queue, table);
+                CorrespondentAgent agent = CorrespondentAgent.start(null, queue, table, backend.equals("xfrm"));
                 return block(agent, () -> System.err.println("cn-agent counters " + agent.counters()));
             } catch (IllegalArgumentException e) {
                 System.err.println("cn-agent: " + e.getMessage());
-                System.err.println("usage: vanycast cn-agent [--queue N] [--table NAME]");
+                System.err.println("usage: vanycast cn-agent [--queue N] [--table NAME] [--backend nft|xfrm]");
                 return 2;
             } catch (Exception e) {
                 System.err.println("cn-agent: " + e.getMessage());

@@ -16,7 +16,7 @@ import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
 import org.vanycast.mipv6.api.MobilityAction;
 import org.vanycast.mipv6.api.NonceTable;
 import org.vanycast.mipv6.internal.kernel.NetNs;
-import org.vanycast.mipv6.internal.kernel.NftBindingTranslator;
+import org.vanycast.mipv6.internal.kernel.RouteOptimizationBackends;
 import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
 import org.vanycast.mipv6.internal.kernel.RouteOptimizationBackend;
 
@@ -24,8 +24,8 @@ import org.vanycast.mipv6.internal.kernel.RouteOptimizationBackend;
  * The {@code cn-agent}: gives a client whose kernel lacks MIPv6 the correspondent-node
  * function while its applications stay untouched. The engine's {@link CorrespondentNode}
  * role answers HoTI/CoTI and validates Binding Updates; each binding it adds or removes is
- * made effective by a {@link RouteOptimizationBackend} (in-process nftables translation here,
- * about a millisecond, never a forked {@code nft}).
+ * made effective by a {@link RouteOptimizationBackend}: XFRM route optimization on a kernel with
+ * MIP6, else in-process nftables translation (about a millisecond, never a forked {@code nft}).
  *
  * <p>Every Mobility Header reaching the client — also those behind a Home Address option,
  * which the kernel would drop with a Parameter Problem — is queued by an ip6tables-legacy
@@ -54,9 +54,18 @@ public final class CorrespondentAgent implements AutoCloseable {
 
     /** Starts the agent in namespace {@code ns} (null: the caller's) with nftables table {@code table}. */
     public static CorrespondentAgent start(String ns, int queue, String table) throws Exception {
+        return start(ns, queue, table, false);
+    }
+
+    /**
+     * Like {@link #start(String, int, String)}; {@code xfrm} selects the kernel's XFRM route
+     * optimization where the kernel has MIP6. Both ends of a binding must use the same kind:
+     * a node translating with nftables cannot take the type 2 routing headers XFRM adds.
+     */
+    public static CorrespondentAgent start(String ns, int queue, String table, boolean xfrm) throws Exception {
         CorrespondentAgent a = new CorrespondentAgent(ns, queue);
         try {
-            a.backend = NetNs.call(ns, () -> NftBindingTranslator.create(table));
+            a.backend = NetNs.call(ns, () -> RouteOptimizationBackends.create(table, xfrm));
             a.socket = NetNs.call(ns, () -> RawMobilitySocket.open(null));
             a.sender = new PacketSender(a.socket, null, null);
             Setup.run(ns, "ip6tables-legacy", "-t", "raw", "-I", "PREROUTING", "-p", "135",

@@ -24,7 +24,8 @@ import org.vanycast.mipv6.api.MobilityAction;
 import org.vanycast.mipv6.api.MobilityHeader;
 import org.vanycast.mipv6.api.ReturnRoutabilityResult;
 import org.vanycast.mipv6.internal.kernel.NetNs;
-import org.vanycast.mipv6.internal.kernel.NftBindingTranslator;
+import org.vanycast.mipv6.internal.kernel.RouteOptimizationBackend;
+import org.vanycast.mipv6.internal.kernel.RouteOptimizationBackends;
 import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
 
 /**
@@ -66,7 +67,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private RawMobilitySocket homeSocket;
     private RawMobilitySocket careOfSocket;
     private PacketSender sender;
-    private NftBindingTranslator translator;
+    private RouteOptimizationBackend translator;
     private QueueLoop loop;
     private Thread receiver;
     private volatile boolean running = true;
@@ -102,7 +103,8 @@ public final class MobileNodeDataPath implements AutoCloseable {
         tunnel.setUp();
         Setup.run(ns, "ip6tables-legacy", "-t", "raw", "-I", "PREROUTING", "-m", "rt", "--rt-type", "2",
                 "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
-        translator = NetNs.call(ns, () -> NftBindingTranslator.create(table));
+        // nftables on the node: it must match the clients' cn-agents (see CorrespondentAgent#start).
+        translator = NetNs.call(ns, () -> RouteOptimizationBackends.create(table, false));
         homeSocket = NetNs.call(ns, () -> RawMobilitySocket.open(home));
         careOfSocket = NetNs.call(ns, () -> RawMobilitySocket.open(careOf));
         sender = new PacketSender(careOfSocket, home, homeSocket);
