@@ -31,6 +31,9 @@ public final class HttpAppStateCodec implements AppStateCodec {
 
     private final DefaultSoapHandoff handoff;
     private final Map<SocketChannel, TrackedConnection> held = new ConcurrentHashMap<>();
+    // Responses continued here after a handoff, by connection; and those held for the next one.
+    private final Map<SocketChannel, MovableContinuation> continuing = new ConcurrentHashMap<>();
+    private final Map<SocketChannel, MovableContinuation> heldContinuations = new ConcurrentHashMap<>();
 
     HttpAppStateCodec(DefaultSoapHandoff handoff) {
         this.handoff = handoff;
@@ -44,6 +47,13 @@ public final class HttpAppStateCodec implements AppStateCodec {
     @Override
     public Optional<byte[]> capture(SocketChannel connection, Duration timeout) throws IOException {
         HandoffSettings s = handoff.settings();
+        MovableContinuation m = continuing.get(connection);
+        if (m != null) {
+            Duration bound = timeout.compareTo(s.captureTimeout()) < 0 ? timeout : s.captureTimeout();
+            Optional<byte[]> state = m.pause(bound.toNanos()).map(HttpStateFormat::encode);
+            state.ifPresent(x -> heldContinuations.put(connection, m));
+            return state;
+        }
         TrackedConnection c = handoff.registry().get(ConnectionKey.of(connection));
         if (c == null) {
             LOG.debug("{}: not a connection of a Vanycast HTTP connector", connection);
@@ -66,6 +76,11 @@ public final class HttpAppStateCodec implements AppStateCodec {
 
     @Override
     public void resumeLocally(SocketChannel connection, byte[] state) throws IOException {
+        MovableContinuation m = heldContinuations.remove(connection);
+        if (m != null) {
+            m.resume();
+            return;
+        }
         TrackedConnection c = heldConnection(connection);
         if (c == null) {
             throw new IOException("no held connection " + connection + " to resume");
@@ -75,6 +90,11 @@ public final class HttpAppStateCodec implements AppStateCodec {
 
     @Override
     public void released(SocketChannel connection) throws IOException {
+        MovableContinuation m = heldContinuations.remove(connection);
+        if (m != null) {
+            m.release();
+            return;
+        }
         TrackedConnection c = heldConnection(connection);
         if (c != null) {
             c.released(handoff.settings().forgetDelay().toNanos());
@@ -128,20 +148,30 @@ public final class HttpAppStateCodec implements AppStateCodec {
                 ResumableResponse r = handoff.resumable(s.resumable());
                 // Opened here so that a missing document fails the restore (and rolls the handoff back).
                 InputStream rest = r.openBody(s.request(), s.progress().bodySent());
-                return CompletableFuture.runAsync(() -> continueResponse(connection, s, rest, target),
-                        handoff.continuations());
+                MovableContinuation m = MovableContinuation.movable(s) ? new MovableContinuation(s) : null;
+                if (m != null) {
+                    continuing.put(connection, m);
+                }
+                return CompletableFuture.runAsync(() -> {
+                    try {
+                        continueResponse(connection, s, rest, target, m);
+                    } finally {
+                        continuing.remove(connection);
+                    }
+                }, handoff.continuations());
             }
             default -> throw new IllegalStateException(s.kind().toString());
         }
     }
 
-    private void continueResponse(SocketChannel connection, HttpAppState s, InputStream rest, AdoptionTarget target) {
+    private void continueResponse(SocketChannel connection, HttpAppState s, InputStream rest, AdoptionTarget target,
+            MovableContinuation movable) {
         try (rest) {
             if (!connection.isRegistered()) {
                 connection.configureBlocking(true);
             }
-            long n = new ResponseContinuation(s.progress(), handoff.settings().continuationChunk())
-                    .writeTo(rest, connection);
+            long n = new ResponseContinuation(s.progress(), handoff.settings().continuationChunk(),
+                    movable == null ? ResponseContinuation.Gate.NONE : movable).writeTo(rest, connection);
             LOG.debug("{}: continued {} from body byte {} with {} more", connection, s.request(),
                     s.progress().bodySent(), n);
             if (s.progress().closeAfter()) {
@@ -149,6 +179,8 @@ public final class HttpAppStateCodec implements AppStateCodec {
             } else {
                 target.adopt(connection, s.pendingInput());
             }
+        } catch (MovableContinuation.Released e) {
+            LOG.debug("{}: continuation of {} went on to another node", connection, s.request());
         } catch (IOException | RuntimeException e) {
             // Past this point the client has part of a response: all that is left is to end the connection.
             LOG.warn("{}: could not continue {}: {}", connection, s.request(), e.toString());

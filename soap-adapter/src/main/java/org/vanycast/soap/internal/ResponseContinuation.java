@@ -20,12 +20,25 @@ public final class ResponseContinuation {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** Called after each body write; may hold the writer or stop it by throwing. */
+    public interface Gate {
+        Gate NONE = n -> { };
+
+        void afterWrite(long bodyBytes) throws IOException;
+    }
+
     private final ResponseProgress progress;
     private final int chunkSize;
+    private final Gate gate;
 
     public ResponseContinuation(ResponseProgress progress, int chunkSize) {
+        this(progress, chunkSize, Gate.NONE);
+    }
+
+    public ResponseContinuation(ResponseProgress progress, int chunkSize, Gate gate) {
         this.progress = progress;
         this.chunkSize = chunkSize;
+        this.gate = gate;
     }
 
     /**
@@ -39,14 +52,14 @@ public final class ResponseContinuation {
         return switch (progress.framing()) {
             case NONE -> 0;
             case LENGTH -> {
-                long n = copyExactly(rest, out, progress.lengthRemaining(), buf);
+                long n = copyExactly(rest, out, progress.lengthRemaining(), buf, gate);
                 if (rest.read() >= 0) {
                     throw new IOException("resumable body is longer than the declared Content-Length "
                             + progress.contentLength());
                 }
                 yield n;
             }
-            case UNTIL_CLOSE -> copyAll(rest, out, buf);
+            case UNTIL_CLOSE -> copyAll(rest, out, buf, gate);
             case CHUNKED -> chunked(rest, out, buf);
         };
     }
@@ -55,7 +68,7 @@ public final class ResponseContinuation {
         long n = 0;
         switch (progress.chunkPhase()) {
             case IN_DATA -> {
-                n += copyExactly(rest, out, progress.chunkRemaining(), buf);
+                n += copyExactly(rest, out, progress.chunkRemaining(), buf, Gate.NONE);
                 write(out, CRLF, 0, 2);
             }
             case AWAIT_CR -> write(out, CRLF, 0, 2);
@@ -91,7 +104,7 @@ public final class ResponseContinuation {
         return got;
     }
 
-    private static long copyExactly(InputStream in, WritableByteChannel out, long count, byte[] buf)
+    private static long copyExactly(InputStream in, WritableByteChannel out, long count, byte[] buf, Gate gate)
             throws IOException {
         long left = count;
         while (left > 0) {
@@ -101,15 +114,17 @@ public final class ResponseContinuation {
             }
             write(out, buf, 0, r);
             left -= r;
+            gate.afterWrite(r);
         }
         return count;
     }
 
-    private static long copyAll(InputStream in, WritableByteChannel out, byte[] buf) throws IOException {
+    private static long copyAll(InputStream in, WritableByteChannel out, byte[] buf, Gate gate) throws IOException {
         long n = 0;
         for (int r; (r = in.read(buf)) >= 0; ) {
             write(out, buf, 0, r);
             n += r;
+            gate.afterWrite(r);
         }
         return n;
     }

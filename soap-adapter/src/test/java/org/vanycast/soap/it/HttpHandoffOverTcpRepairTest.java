@@ -254,6 +254,48 @@ class HttpHandoffOverTcpRepairTest {
         assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-2"));
     }
 
+    @Test
+    void shouldFinishALargeSoapGetRangeResponseAfterAMidBodyHandoff() throws Exception {
+        int length = 4 << 20;
+        long offset = 777;
+        client.sendSoap("getRange", "<name>archive.doc</name><offset>" + offset + "</offset><length>" + length
+                + "</length>");
+        SocketChannel ch = served(1);
+        await(() -> {
+            TrackedConnection t = tracked(1, ch);
+            ResponseProgress p = t == null ? null : t.responseProgress();
+            return p != null && p.bodySent() > 0;
+        });
+        CompletableFuture<Void> continued = handOff(1, ch);
+        Http11.Response r = Http11.read(client.in);
+        continued.get(30, TimeUnit.SECONDS);
+        assertTrue(r.chunked(), "CXF streams the envelope chunked; the acceptor kept that framing");
+        String xml = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] range = java.util.Base64.getMimeDecoder().decode(
+                xml.substring(xml.indexOf("<return>") + 8, xml.indexOf("</return>")));
+        byte[] expected = new byte[length];
+        Documents.fill("archive.doc", offset, expected, 0, length);
+        assertArrayEquals(Documents.sha256().digest(expected), Documents.sha256().digest(range));
+        assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-2"));
+    }
+
+    @Test
+    void shouldFinishAChunkedDownloadAfterAMidBodyHandoff() throws Exception {
+        int size = 10 << 20;
+        client.get("/files/stream.bin?size=" + size + "&chunked=1");
+        SocketChannel ch = served(1);
+        await(() -> {
+            TrackedConnection t = tracked(1, ch);
+            ResponseProgress p = t == null ? null : t.responseProgress();
+            return p != null && p.bodySent() > 0;
+        });
+        CompletableFuture<Void> continued = handOff(1, ch);
+        Http11.Response r = Http11.read(client.in);
+        continued.get(30, TimeUnit.SECONDS);
+        assertTrue(r.chunked());
+        assertArrayEquals(Documents.sha256("stream.bin", size), Documents.sha256().digest(r.body()));
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
