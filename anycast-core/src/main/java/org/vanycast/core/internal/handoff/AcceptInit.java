@@ -36,6 +36,8 @@ final class AcceptInit {
     private final PhaseTimer timer;
     private final AcceptorSide.Pending pending;
     private final String key;
+    /** Held until the binding is committed; closed (nothing sent) before any Abort goes out. */
+    private NetworkRedirector.Preparation prep;
 
     AcceptInit(AcceptorSide side, String donor, Init init, PhaseTimer timer, AcceptorSide.Pending pending) {
         this.side = side;
@@ -48,8 +50,7 @@ final class AcceptInit {
     }
 
     void run() {
-        NetworkRedirector.Preparation prep = pending == null ? null : pending.preparation();
-        boolean committed = false;
+        prep = pending == null ? null : pending.preparation();
         try {
             if (!init.logicalAddress().equals(c.group.logicalAddress())) {
                 reject(AbortReason.OTHER, "Init for foreign logical address");
@@ -77,21 +78,28 @@ final class AcceptInit {
                 // no Prepare (or it expired): return routability runs now instead of in advance
                 prep = redirector.get().prepare(init.logicalAddress(), init.client().getAddress());
             }
-            committed = accept(migrator.get(), prep, codecs);
+            if (accept(migrator.get(), codecs)) {
+                prep = null; // used up by the commit
+            }
         } catch (MalformedStateException e) {
             reject(AbortReason.MALFORMED_STATE, "app state: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             reject(AbortReason.REDIRECT_FAILED, "prepare: " + e.getMessage());
         } finally {
-            if (prep != null && !committed) {
-                prep.close();
-            }
+            closePreparation();
+        }
+    }
+
+    /** Abandons the prepared redirection; first on every failure path, so it is gone before the donor hears of it. */
+    private void closePreparation() {
+        if (prep != null) {
+            prep.close();
+            prep = null;
         }
     }
 
     /** @return whether the binding was committed (the preparation is then used up) */
-    private boolean accept(ConnectionMigrator migrator, NetworkRedirector.Preparation prep,
-            List<Optional<AppStateCodec>> codecs) {
+    private boolean accept(ConnectionMigrator migrator, List<Optional<AppStateCodec>> codecs) {
         List<RecreatedConnection> recreated = new ArrayList<>();
         for (Init.Migrated m : init.connections()) {
             try {
@@ -102,6 +110,7 @@ final class AcceptInit {
                 return false;
             } catch (IOException | RuntimeException e) {
                 closeQuietly(recreated);
+                closePreparation();
                 side.abort(donor, init, timer, AbortReason.RECREATE_FAILED, String.valueOf(e.getMessage()), false, 0,
                         HandoffOutcome.ROLLED_BACK);
                 return false;
@@ -110,6 +119,7 @@ final class AcceptInit {
         long recreate = timer.end(HandoffPhase.RECREATE);
         if (side.donorGaveUp(key)) {
             closeQuietly(recreated);
+            closePreparation();
             side.abort(donor, init, timer, AbortReason.DONOR_CANCELLED, "donor gave up before the binding was sent", false,
                     0, HandoffOutcome.ROLLED_BACK);
             return false;
@@ -120,6 +130,7 @@ final class AcceptInit {
             used = prep.commit(attempted, c.config.commitTimeout());
         } catch (IOException | RuntimeException e) {
             closeQuietly(recreated);
+            closePreparation();
             // commit may have sent the binding before it failed: the donor takes it back
             side.abort(donor, init, timer, AbortReason.REDIRECT_FAILED, "commit: " + e.getMessage(), true, attempted,
                     HandoffOutcome.ROLLED_BACK);
@@ -185,6 +196,7 @@ final class AcceptInit {
     }
 
     private void reject(AbortReason reason, String message) {
+        closePreparation();
         side.abort(donor, init, timer, reason, message, false, 0, HandoffOutcome.REJECTED);
     }
 
