@@ -146,7 +146,26 @@ public final class Testbed implements AutoCloseable {
         return NetNs.call(ns(host), body);
     }
 
-    /** Mean UDP-echo RTT (ms) from {@code from} to {@code to}, over {@code count} probes. */
+    /**
+     * Starts a tcpdump on every link (the router's side of each) writing {@code dir/<link>.pcap};
+     * stop and check them with {@link Capture#packets()} / {@link Capture#tsharkProblems()}.
+     */
+    public Map<String, Capture> captureAllLinks(Path dir) throws IOException, InterruptedException {
+        Map<String, Capture> caps = new LinkedHashMap<>();
+        try {
+            for (String link : config().links()) {
+                caps.put(link, Capture.start(ns("router"), Topology.routerIf(link), dir.resolve(link + ".pcap")));
+            }
+        } catch (IOException | InterruptedException e) {
+            for (Capture c : caps.values()) {
+                c.stop();
+            }
+            throw e;
+        }
+        return caps;
+    }
+
+    /** UDP-echo RTTs (ms) from {@code from} to {@code to}, over {@code count} probes. */
     public List<Double> echoRtts(String from, InetAddress to, int count) throws Exception {
         return UdpEcho.probe(ns(from), new InetSocketAddress(to, UdpEcho.PORT), count, 2000);
     }

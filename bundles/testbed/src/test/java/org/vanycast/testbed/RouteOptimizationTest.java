@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +45,9 @@ class RouteOptimizationTest {
         try (Testbed tb = Testbed.create(cfg)) {
             Inet6Address x = tb.logicalAddress();
             Inet6Address client = tb.address("client");
-            Capture atClient = Capture.start(tb.ns("client"), "eth0", captures.resolve("client.pcap"));
-            Capture atNode = Capture.start(tb.ns("node1"), "eth0", captures.resolve("node1.pcap"));
+            Map<String, Capture> links = tb.captureAllLinks(captures);
+            Capture atClient = links.get("client");
+            Capture atNode = links.get("node1");
             Agents agents = Agents.start(tb);
             MobileNodeDataPath node = agents.contact("node1");
             try (LineEchoServer server = LineEchoServer.start(tb, "node1", x, 8080);
@@ -56,7 +58,7 @@ class RouteOptimizationTest {
                 assertEquals(MobilityAction.BindingStateChanged.State.ACKNOWLEDGED, state.state());
                 assertEquals(tb.address("node1"), agents.cnAgent().bindings().get(x));
 
-                Capture atHomeAgent = Capture.start(tb.ns("router"), Topology.routerIf("ha"), captures.resolve("ha.pcap"));
+                Capture atHomeAgent = Capture.start(tb.ns("router"), Topology.routerIf("ha"), captures.resolve("ha-after-binding.pcap"));
                 assertEquals("after binding", nc.roundTrip("after binding"));
                 assertEquals(5, TestbedSupport.echo(tb, x, 5).size(), "UDP echo to X answered after the binding");
                 List<byte[]> viaHa = atHomeAgent.packets();
@@ -66,6 +68,7 @@ class RouteOptimizationTest {
             }
             checkMobilityHeaders(atClient, Set.of("1", "2", "3", "4", "5", "6"));
             checkMobilityHeaders(atNode, Set.of("3", "4", "6"));
+            checkMobilityHeaders(links.get("ha"), Set.of("1", "3"));
         }
     }
 
