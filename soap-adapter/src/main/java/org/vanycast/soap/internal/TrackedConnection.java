@@ -170,7 +170,8 @@ public final class TrackedConnection {
     public synchronized Optional<HttpAppState> capture(long timeoutNanos, boolean midResponse,
             Function<RecordedRequest, String> resolver) {
         if (handoff != Handoff.NONE) {
-            throw new IllegalStateException("handoff of " + key + " already " + handoff);
+            LOG.debug("{}: a handoff is already {}", key, handoff);
+            return Optional.empty();
         }
         if (server == null || !participates) {
             LOG.debug("{}: not handed off ({})", key, server == null ? "not on a Vanycast connector" : "endpoint does not take part");

@@ -206,6 +206,7 @@ class HandoffOverLoopbackTest {
         byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
         assertEquals(HttpAppState.Kind.IDLE, HttpStateFormat.decode(state).kind());
         assertTrue(state.length < 20, "idle keep-alive state is " + state.length + " bytes");
+        assertTrue(donor.codec().capture(ch, TIMEOUT).isEmpty(), "a second capture of a held connection is refused");
 
         startAcceptor(settings());
         acceptor.codec().restore(ch, state);
