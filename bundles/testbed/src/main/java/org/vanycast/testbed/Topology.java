@@ -24,7 +24,8 @@ public final class Topology {
         this.id = id;
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            prefix48 = String.format("fd%02x:%02x%02x:%02x%02x", h[0], h[1], h[2], h[3], h[4]);
+            prefix48 = "fd" + String.format("%02x", h[0]) + ":" + Integer.toHexString(((h[1] & 0xff) << 8) | (h[2] & 0xff))
+                    + ":" + Integer.toHexString(((h[3] & 0xff) << 8) | (h[4] & 0xff));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
