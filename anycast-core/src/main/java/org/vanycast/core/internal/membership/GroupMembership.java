@@ -53,6 +53,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     private volatile SecurityAssociation association;
     private volatile Map<String, Double> metrics = Map.of();
     private volatile boolean stopped;
+    private final List<org.jgroups.stack.Protocol> aboveTransport = new ArrayList<>();
 
     public GroupMembership(MembershipConfig config, SSLContext tls, MembershipListener listener) {
         this.config = config;
@@ -65,6 +66,11 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         });
     }
 
+    /** For tests: a protocol placed right above the transport (e.g. DISCARD to cut the network). */
+    void insertAboveTransport(org.jgroups.stack.Protocol p) {
+        aboveTransport.add(p);
+    }
+
     /** Joins the group; returns once this node is in a view (alone, or with the others). */
     public void start() throws Exception {
         Thread self = Thread.currentThread();
@@ -73,7 +79,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         // in OSGi it must be the JGroups bundle's
         self.setContextClassLoader(JChannel.class.getClassLoader());
         try {
-            JChannel ch = JGroupsStack.create(config, tls);
+            JChannel ch = JGroupsStack.create(config, tls, aboveTransport);
             ch.name(config.node());
             ch.setReceiver(this);
             channel = ch;

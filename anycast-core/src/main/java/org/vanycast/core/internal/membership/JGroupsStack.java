@@ -31,7 +31,9 @@ final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    static JChannel create(MembershipConfig c, SSLContext tls) throws Exception {
+    /** @param aboveTransport protocols placed right above TCP (tests insert a partition there) */
+    static JChannel create(MembershipConfig c, SSLContext tls, java.util.List<org.jgroups.stack.Protocol> aboveTransport)
+            throws Exception {
         DefaultSocketFactory sockets = new DefaultSocketFactory(tls);
         sockets.setServerSocketConfigurator(s -> {
             SSLServerSocket ss = (SSLServerSocket) s;
@@ -65,7 +67,11 @@ final class JGroupsStack {
         VERIFY_SUSPECT2 verify = new VERIFY_SUSPECT2().setTimeout(Math.max(100, Math.min(500, failure / 4)));
         GMS gms = new GMS().setJoinTimeout(Math.max(500, failure)).setLeaveTimeout(Math.max(500, failure));
         gms.printLocalAddress(false);
-        return new JChannel(tcp, ping, merge, fdSock, fdAll, verify, new NAKACK2(), new UNICAST3(), new STABLE(), gms,
-                new MFC(), new UFC(), new FRAG4());
+        java.util.List<org.jgroups.stack.Protocol> stack = new java.util.ArrayList<>();
+        stack.add(tcp);
+        stack.addAll(aboveTransport);
+        stack.addAll(java.util.List.of(ping, merge, fdSock, fdAll, verify, new NAKACK2(), new UNICAST3(), new STABLE(), gms,
+                new MFC(), new UFC(), new FRAG4()));
+        return new JChannel(stack);
     }
 }

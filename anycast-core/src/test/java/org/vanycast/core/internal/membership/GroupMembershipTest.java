@@ -82,11 +82,19 @@ class GroupMembershipTest {
     }
 
     GroupMembership start(Path ca, String name, int port, List<InetSocketAddress> hosts) throws Exception {
+        return start(ca, name, port, hosts, null);
+    }
+
+    GroupMembership start(Path ca, String name, int port, List<InetSocketAddress> hosts,
+            org.jgroups.stack.Protocol aboveTransport) throws Exception {
         MembershipConfig cfg = new MembershipConfig(name, group, LO, port, hosts, 1, Duration.ofMillis(1500),
                 Duration.ofMillis(200), new InetSocketAddress(LO, 20000 + port % 1000));
         GroupMembership m = new GroupMembership(cfg, NodeCredentials.load(ca, name).sslContext(),
                 (previous, now, epoch) -> changes.add(new RoleChange(name, previous, now, epoch)));
         started.add(m);
+        if (aboveTransport != null) {
+            m.insertAboveTransport(aboveTransport);
+        }
         m.start();
         return m;
     }
@@ -161,6 +169,28 @@ class GroupMembershipTest {
         g.get(1).replicateSecurityAssociation(new byte[] {4, 5}); // b's own home registration
         await(() -> g.get(2).replicatedSecurityAssociation().map(x -> x.length == 2).orElse(false),
                 "the new backup c to hold b's association");
+    }
+
+    @Test
+    void shouldEndWithExactlyOneContactWhenAPartitionHeals() throws Exception {
+        List<InetSocketAddress> hosts = List.of(new InetSocketAddress(LO, freePort()), new InetSocketAddress(LO, freePort()));
+        org.jgroups.protocols.DISCARD cutA = new org.jgroups.protocols.DISCARD().discardAll(true);
+        org.jgroups.protocols.DISCARD cutB = new org.jgroups.protocols.DISCARD().discardAll(true);
+        GroupMembership a = start(dir.resolve("ca"), "a", hosts.get(0).getPort(), hosts, cutA);
+        GroupMembership b = start(dir.resolve("ca"), "b", hosts.get(1).getPort(), hosts, cutB);
+        // partitioned from the start: each side founds its own group and is its contact node
+        assertEquals(NodeRole.CONTACT, a.role());
+        assertEquals(NodeRole.CONTACT, b.role());
+
+        cutA.discardAll(false);
+        cutB.discardAll(false);
+
+        await(() -> a.size() == 2 && b.size() == 2, "the partition to heal into one view");
+        List<NodeRole> roles = List.of(a.role(), b.role());
+        assertEquals(1, roles.stream().filter(r -> r == NodeRole.CONTACT).count(), roles.toString());
+        String loser = a.role() == NodeRole.CONTACT ? "b" : "a";
+        await(() -> changes.stream().anyMatch(c -> c.node().equals(loser) && c.previous() == NodeRole.CONTACT
+                && c.now() == NodeRole.BACKUP), "the merged-away contact to step down (relinquish X)");
     }
 
     @Test
