@@ -38,6 +38,7 @@ class HomeAgentTunnelTest {
                 double mean = UdpEcho.mean(rtts);
                 System.out.printf(Locale.ROOT, "%9.1f %8.1f %12.1f %12.3f %11.3f%n", s[0], s[1], expected, mean, mean - expected);
             }
+            System.out.println("WAN emulator: " + tb.status(false).get("wanEmulator"));
             assertTrue(TestbedSupport.tunnelledPackets(tb, "node2") > 0, "packets to X arrived IPv6-in-IPv6");
             assertTrue(agents.homeAgent().isRunning());
         }
