@@ -105,10 +105,17 @@ public final class TrackedConnection {
         notifyAll();
     }
 
-    /** Reads are let through unless a handoff waits for a request boundary. */
+    /**
+     * Reads are let through unless a handoff waits for a request boundary (a request being read
+     * is read to its end) or holds the connection (never: the socket belongs to the migrator).
+     */
     public synchronized boolean mayRead() {
-        return handoff == Handoff.NONE || (exchangeActive && !requestEnded)
-                || (!exchangeActive && server != null && !server.parserAtStart());
+        return switch (handoff) {
+            case NONE -> true;
+            case CAPTURING -> (exchangeActive && !requestEnded)
+                    || (!exchangeActive && server != null && !server.parserAtStart());
+            case CAPTURED, RELEASED -> false;
+        };
     }
 
     /** @return true when the server's wish to read is held back (re-armed on rollback) */
