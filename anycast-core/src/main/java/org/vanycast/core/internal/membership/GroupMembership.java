@@ -232,9 +232,16 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         if (events.isShutdown()) {
             return; // leaving or crashed: nobody to tell
         }
+        boolean reassert = v instanceof org.jgroups.MergeView && now == NodeRole.CONTACT && previous == NodeRole.CONTACT;
+        if (reassert) {
+            epoch = viewId;
+        }
         events.execute(() -> {
             if (now != previous && now != null) {
                 listener.roleChanged(previous, now, viewId);
+            }
+            if (reassert) {
+                listener.contactReasserted(viewId);
             }
             listener.membersChanged(members());
             sendReport();

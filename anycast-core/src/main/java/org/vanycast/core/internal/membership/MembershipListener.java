@@ -14,4 +14,12 @@ public interface MembershipListener {
 
     default void membersChanged(List<MemberInfo> members) {
     }
+
+    /**
+     * This node stayed contact through a merge of partitions: the other side's contact may
+     * have registered the logical address at the home agent meanwhile, so register again
+     * (with {@code epoch}, newer than both sides').
+     */
+    default void contactReasserted(long epoch) {
+    }
 }

@@ -129,6 +129,13 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         }
     }
 
+    @Override
+    public void contactReasserted(long epoch) {
+        LOG.info("node {}: still contact after a partition merged (epoch {}); registering again", settings.node(), epoch);
+        contactPending = true;
+        takeOverIfPossible(epoch);
+    }
+
     /** Called on becoming contact, and again when a registrar appears while still contact. */
     public void takeOverIfPossible(long epoch) {
         HomeAgentRegistrar r = drivers.registrar;

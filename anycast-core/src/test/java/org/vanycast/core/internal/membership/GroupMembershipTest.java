@@ -89,8 +89,17 @@ class GroupMembershipTest {
             org.jgroups.stack.Protocol aboveTransport) throws Exception {
         MembershipConfig cfg = new MembershipConfig(name, group, LO, port, hosts, 1, Duration.ofMillis(1500),
                 Duration.ofMillis(200), new InetSocketAddress(LO, 20000 + port % 1000));
-        GroupMembership m = new GroupMembership(cfg, NodeCredentials.load(ca, name).sslContext(),
-                (previous, now, epoch) -> changes.add(new RoleChange(name, previous, now, epoch)));
+        GroupMembership m = new GroupMembership(cfg, NodeCredentials.load(ca, name).sslContext(), new MembershipListener() {
+            @Override
+            public void roleChanged(NodeRole previous, NodeRole now, long epoch) {
+                changes.add(new RoleChange(name, previous, now, epoch));
+            }
+
+            @Override
+            public void contactReasserted(long epoch) {
+                changes.add(new RoleChange(name, NodeRole.CONTACT, NodeRole.CONTACT, epoch));
+            }
+        });
         started.add(m);
         if (aboveTransport != null) {
             m.insertAboveTransport(aboveTransport);
@@ -114,7 +123,8 @@ class GroupMembershipTest {
     }
 
     long contactChangesTo(String node) {
-        return changes.stream().filter(c -> c.node().equals(node) && c.now() == NodeRole.CONTACT).count();
+        return changes.stream().filter(c -> c.node().equals(node) && c.now() == NodeRole.CONTACT
+                && c.previous() != NodeRole.CONTACT).count();
     }
 
     @Test
@@ -191,6 +201,13 @@ class GroupMembershipTest {
         String loser = a.role() == NodeRole.CONTACT ? "b" : "a";
         await(() -> changes.stream().anyMatch(c -> c.node().equals(loser) && c.previous() == NodeRole.CONTACT
                 && c.now() == NodeRole.BACKUP), "the merged-away contact to step down (relinquish X)");
+        String winner = loser.equals("a") ? "b" : "a";
+        await(() -> changes.stream().anyMatch(c -> c.node().equals(winner) && c.previous() == NodeRole.CONTACT
+                && c.now() == NodeRole.CONTACT), "the remaining contact to register X again");
+        long mergedEpoch = changes.stream().filter(c -> c.node().equals(winner) && c.now() == NodeRole.CONTACT)
+                .mapToLong(RoleChange::epoch).max().orElseThrow();
+        assertTrue(changes.stream().filter(c -> c.node().equals(loser)).allMatch(c -> c.epoch() <= mergedEpoch),
+                "the re-registration outranks whatever the other side registered");
     }
 
     @Test
