@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,17 +31,17 @@ final class ControlEndpoint implements AutoCloseable {
     private static final int MAX_LINE = 256;
 
     private final ServerSocket server;
-    private final AnycastNode node;
+    private final Supplier<AnycastNode> nodes;
     private final Thread acceptor;
 
-    private ControlEndpoint(ServerSocket server, AnycastNode node) {
+    private ControlEndpoint(ServerSocket server, Supplier<AnycastNode> nodes) {
         this.server = server;
-        this.node = node;
+        this.nodes = nodes;
         this.acceptor = new Thread(this::acceptLoop, "demo-control");
         acceptor.setDaemon(true);
     }
 
-    static ControlEndpoint start(InetSocketAddress at, AnycastNode node) throws IOException {
+    static ControlEndpoint start(InetSocketAddress at, Supplier<AnycastNode> node) throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(at);
@@ -107,6 +108,10 @@ final class ControlEndpoint implements AutoCloseable {
     String answer(String line) {
         if (line == null) {
             return "failed request longer than " + MAX_LINE + " characters";
+        }
+        AnycastNode node = nodes.get();
+        if (node == null) {
+            return "failed the node has not joined its group yet";
         }
         String[] w = line.split("\\s+");
         if (w.length == 1 && w[0].equals("status")) {

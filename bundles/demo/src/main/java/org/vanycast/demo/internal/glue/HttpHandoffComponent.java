@@ -14,6 +14,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -61,9 +64,30 @@ public final class HttpHandoffComponent {
     private final ServiceRegistration<?> connector;
     private final AutoCloseable resumable;
     private final ControlEndpoint control;
+    private final java.util.List<TrackingConnector> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Dynamic: the coordinator's activation waits for its group to form (seconds); the connector
+    // and the control endpoint are up meanwhile and connections are tracked once it arrives.
+    private volatile AnycastNode node;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNode(AnycastNode n) {
+        node = n;
+        connectors.forEach(t -> t.openConnections().forEach(n::track));
+    }
+
+    void unbindNode(AnycastNode n) {
+        if (node == n) {
+            node = null;
+        }
+    }
+
+    AnycastNode node() {
+        return node;
+    }
 
     @Activate
-    public HttpHandoffComponent(BundleContext context, Config config, @Reference AnycastNode node) throws IOException {
+    public HttpHandoffComponent(BundleContext context, Config config) throws IOException {
         String x = config.logical_address();
         if (x == null || !x.contains(":")) {
             throw new IllegalArgumentException("bad configuration " + PID + ": logical.address: not an IPv6 address: " + x);
@@ -84,8 +108,12 @@ public final class HttpHandoffComponent {
         Dictionary<String, Object> c = new Hashtable<>();
         c.put("vanycast.connector", "[" + x + "]:" + config.port());
         connector = context.registerService(ConnectorFactory.class,
-                server -> new TrackingConnector(server, handoff, node, x, config.port()), c);
-        control = ControlEndpoint.start(controlAt, node);
+                server -> {
+                    TrackingConnector t = new TrackingConnector(server, handoff, this::node, x, config.port());
+                    connectors.add(t);
+                    return t;
+                }, c);
+        control = ControlEndpoint.start(controlAt, this::node);
         LOG.info("demo wiring: handoff connector on [{}]:{}, control on {}", x, config.port(), controlAt);
     }
 

@@ -1,17 +1,18 @@
 package org.vanycast.demo.internal.glue;
 
 import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Server;
 import org.vanycast.core.api.AnycastNode;
 import org.vanycast.soap.api.SoapHandoff;
 import org.vanycast.soap.jetty.HandoffConnector;
 
-/** The soap-adapter connector on X, reporting every connection (accepted or adopted) to the coordinator. */
+/** The soap-adapter connector on X, reporting every connection (accepted or adopted) to the coordinator, once there is one. */
 final class TrackingConnector extends HandoffConnector {
-    private final AnycastNode node;
+    private final Supplier<AnycastNode> node;
 
-    TrackingConnector(Server server, SoapHandoff handoff, AnycastNode node, String host, int port) {
+    TrackingConnector(Server server, SoapHandoff handoff, Supplier<AnycastNode> node, String host, int port) {
         super(server, handoff);
         this.node = node;
         setHost(host);
@@ -21,8 +22,9 @@ final class TrackingConnector extends HandoffConnector {
     @Override
     protected void onEndPointOpened(EndPoint endpoint) {
         super.onEndPointOpened(endpoint);
-        if (endpoint.getTransport() instanceof SocketChannel ch) {
-            node.track(ch);
+        AnycastNode n = node.get();
+        if (n != null && endpoint.getTransport() instanceof SocketChannel ch) {
+            n.track(ch);
         }
     }
 }

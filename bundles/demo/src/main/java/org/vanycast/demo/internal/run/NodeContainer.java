@@ -71,7 +71,11 @@ final class NodeContainer implements AutoCloseable {
                 "channel = [" + own + "]:" + CHANNEL_PORT,
                 "membership = [" + own + "]:" + MEMBERSHIP_PORT,
                 "initial.hosts = " + String.join(",", hosts),
-                "backups = 1");
+                "backups = 1",
+                // JGroups' join (and discovery) wait follows the failure timeout; on a loaded 2-core
+                // machine the first TLS handshakes of a fresh JVM can outlast the 1.5 s default,
+                // and a node that finds nobody founds its own group.
+                "failure.timeout.ms = 5000");
         write(etc.resolve("org.vanycast.mipv6.node.cfg"),
                 "logical.address = " + x,
                 "care.of.address = " + own,
