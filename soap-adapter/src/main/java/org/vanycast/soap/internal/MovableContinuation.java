@@ -87,6 +87,11 @@ final class MovableContinuation implements ResponseContinuation.Gate {
         return Optional.of(HttpAppState.resume(state.pendingInput(), state.request(), state.resumable(), now));
     }
 
+    /** Whether a capture is waiting for the writer (for tests that order the two threads). */
+    synchronized boolean pauseRequested() {
+        return mode == Mode.PAUSE_REQUESTED;
+    }
+
     /** Rollback: the writer goes on. */
     synchronized void resume() {
         mode = Mode.RUN;
