@@ -48,7 +48,11 @@ final class OperatorHandoff {
             }
             List<DonorHandoff.Outgoing> outgoing = captured.get().stream()
                     .map(k -> new DonorHandoff.Outgoing(k.channel(), k.state())).toList();
-            return c.start(outgoing, client, target.get(), serving -> resume(captured.get(), serving));
+            return c.start(outgoing, client, target.get(), serving -> resume(captured.get(), serving))
+                    .thenApply(event -> {
+                        released(captured.get());
+                        return event;
+                    });
         });
     }
 
@@ -74,6 +78,17 @@ final class OperatorHandoff {
             done.add(k.get());
         }
         return Optional.of(done);
+    }
+
+    /** The sockets are gone from this node (released without FIN/RST): the service forgets them. */
+    private static void released(List<Captured> captured) {
+        for (Captured k : captured) {
+            try {
+                k.codec().released(k.channel());
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("the service could not forget a handed-off connection: {}", e.toString());
+            }
+        }
     }
 
     private static void resume(List<Captured> captured, List<SocketChannel> serving) {

@@ -18,6 +18,7 @@ public final class FakeCodec implements AppStateCodec {
     public volatile boolean allPorts;
     public final List<byte[]> restored = new CopyOnWriteArrayList<>();
     public final AtomicInteger resumed = new AtomicInteger();
+    public final AtomicInteger released = new AtomicInteger();
 
     public FakeCodec(int port) {
         this.port = port;
@@ -36,6 +37,11 @@ public final class FakeCodec implements AppStateCodec {
     @Override
     public void resumeLocally(SocketChannel connection, byte[] state) {
         resumed.incrementAndGet();
+    }
+
+    @Override
+    public void released(SocketChannel connection) {
+        released.incrementAndGet();
     }
 
     @Override

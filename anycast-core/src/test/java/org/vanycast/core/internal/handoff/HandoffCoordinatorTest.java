@@ -128,6 +128,7 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
         assertEquals(3, ((Init) net.log.stream().filter(s -> s.message() instanceof Init).findFirst().orElseThrow().message())
                 .connections().size());
         await(() -> codecs[1].restored.size() == 3, "the acceptor's service to continue all three");
+        assertEquals(3, codecs[0].released.get(), "the donor's service forgets the released connections");
         assertEquals(3, n1.migrator.released.get());
         assertTrue(n1.coordinator.trackedConnections().isEmpty());
         assertEquals("n2", servedBy());

@@ -182,8 +182,8 @@ class HandoffRollbackTest extends CoordinatorFixture {
 
         assertEquals(Reason.FREEZE_FAILED, x.reason());
         assertSame(conn.server(), x.connection().orElseThrow());
-        await(() -> n2.coordinator.pendingPreparations() == 0, "the acceptor to drop the Prepare on Abort");
-        assertEquals(1, n2.redirector.closedUnused.get());
+        await(() -> n2.redirector.closedUnused.get() == 1, "the acceptor to abandon the prepared redirection on Abort");
+        assertEquals(0, n2.coordinator.pendingPreparations());
         // the connection still carries data
         conn.server().write(ByteBuffer.wrap(new byte[] {42}));
         ByteBuffer b = ByteBuffer.allocate(1);
@@ -243,6 +243,7 @@ class HandoffRollbackTest extends CoordinatorFixture {
 
         assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
         await(() -> codecs[0].resumed.get() == 3, "the donor's service to resume all three");
+        assertEquals(0, codecs[0].released.get());
         assertEquals(3, n1.migrator.resumed.get());
         assertEquals(1, n2.migrator.released.get(), "the one activated copy is frozen and released, no FIN or RST");
         assertEquals(2, n2.migrator.closedSilently.get());
