@@ -14,7 +14,7 @@ final class TestbedSupport {
         return tag + Long.toString(ProcessHandle.current().pid() % 46656, 36);
     }
 
-    /** IPv6-in-IPv6 packets {@code host} received so far (an ip6tables counter added on first call). */
+    /** IPv6-in-IPv6 packets {@code host} received so far (an ip6tables counter added on first call, which returns 0). */
     static long tunnelledPackets(Testbed tb, String host) throws Exception {
         Sh.Result list = tb.exec(host, "ip6tables-legacy", "-t", "raw", "-L", "VCT_COUNT", "-v", "-x", "-n");
         if (list.exit() != 0) {

@@ -27,13 +27,14 @@ import org.vanycast.mipv6.internal.kernel.RouteNetlink;
  * address; what it rejects is dropped and counted per reason. Acknowledgements leave with
  * a type 2 routing header through a header-included raw socket.
  *
- * <p><b>Why seg6 encapsulation for the tunnel:</b> this kernel has neither {@code ip6_tunnel}
- * (ip6ip6) nor dummy interfaces nor TUN creation over rtnetlink, but it has SRv6. A route
+ * <p><b>Why seg6 encapsulation for the tunnel:</b> this kernel has no {@code ip6_tunnel}
+ * (ip6ip6) and no dummy interfaces; it has TUN (created with the ioctl) and SRv6. A route
  * {@code X encap seg6 mode encap.red segs CoA} wraps packets to X in an outer IPv6 header
  * towards the care-of address with no segment routing header — on the wire exactly the RFC
  * 2473 IPv6-in-IPv6 encapsulation RFC 6275 §10.4.1 prescribes — entirely in the kernel, so
- * a tunnelled packet costs no user-space hop (a TUN forwarder would add two copies and two
- * context switches per packet, tens of µs of ε, and cap throughput). The outer source is
+ * a tunnelled packet costs no user-space hop (a user-space IPv6-in-IPv6 forwarder over TUN
+ * would add two copies and two context switches per packet, tens of µs of ε, and cap
+ * throughput). The outer source is
  * the home agent address ({@code ip sr tunsrc}). Reverse-tunnelled packets (from X, sent by
  * the node) are decapsulated by a {@code seg6local End.DT6} route for the home agent
  * address, which a policy rule applies only to protocol-41 packets from registered care-of

@@ -125,12 +125,12 @@ final class HomeTestRelay implements AutoCloseable {
                 throw new RelayFrame.Rejected(refused, "relay datagram " + refused);
             }
             Ipv6Packet p = Ipv6PacketCodec.decode(f.packet());
+            count(f.type() == RelayFrame.HOME_TEST_INIT ? "home-test-init" : "home-test");
             if (f.type() == RelayFrame.HOME_TEST_INIT) {
                 handler.onHomeTestInit(p, from);
             } else {
                 handler.onHomeTest(p);
             }
-            count(f.type() == RelayFrame.HOME_TEST_INIT ? "home-test-init" : "home-test");
         } catch (RelayFrame.Rejected e) {
             count(e.counter());
             LOG.debug("relay datagram from {} dropped: {}", from, e.getMessage());

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +50,12 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
         return t;
     });
     private volatile boolean contact;
+    private volatile boolean rrInAdvance;
 
     @Activate
     public Mipv6NodeComponent(Mipv6NodeConfig config) throws Exception {
         settings = NodeSettings.of(config);
+        rrInAdvance = settings.rrInAdvance();
         dataPath = MobileNodeDataPath.start(null, settings.logicalAddress(), settings.careOf(), settings.homeAgent(),
                 settings.device(), settings.secret(), settings.queue(), settings.table());
         try {
@@ -65,6 +68,18 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
         relayThroughContact(true);
         LOG.info("mipv6 data path up: X {} care-of {} home agent {}", settings.logicalAddress().getHostAddress(),
                 settings.careOf().getHostAddress(), settings.homeAgent().getHostAddress());
+    }
+
+    /** Only {@code rr.in.advance} applies at run time; the data path keeps its addresses until restarted. */
+    @Modified
+    void modified(Mipv6NodeConfig config) {
+        NodeSettings next = NodeSettings.of(config);
+        rrInAdvance = next.rrInAdvance();
+        if (!next.logicalAddress().equals(settings.logicalAddress()) || !next.careOf().equals(settings.careOf())
+                || !next.homeAgent().equals(settings.homeAgent())) {
+            LOG.warn("{}: address changes apply when the bundle restarts", NodeSettings.PID);
+        }
+        LOG.info("return routability in advance: {}", rrInAdvance);
     }
 
     @Deactivate
@@ -93,7 +108,14 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
     public Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException {
         checkLogical(logicalAddress);
         java.net.Inet6Address c = v6(client);
-        CompletableFuture<ReturnRoutabilityResult> tokens = CompletableFuture.supplyAsync(() -> {
+        if (!rrInAdvance) {
+            return new RoPreparation(c, null);
+        }
+        return new RoPreparation(c, startReturnRoutability(c));
+    }
+
+    private CompletableFuture<ReturnRoutabilityResult> startReturnRoutability(java.net.Inet6Address c) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return dataPath.prepare(c, settings.timeout());
             } catch (IOException e) {
@@ -103,7 +125,6 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
                 throw new IllegalStateException("interrupted", e);
             }
         }, rr);
-        return new RoPreparation(c, tokens);
     }
 
     @Override
@@ -165,8 +186,9 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
 
     private final class RoPreparation implements Preparation {
         private final java.net.Inet6Address client;
-        private final CompletableFuture<ReturnRoutabilityResult> tokens;
+        private volatile CompletableFuture<ReturnRoutabilityResult> tokens;
 
+        /** @param tokens return routability started on Prepare, or null to run it at commit */
         RoPreparation(java.net.Inet6Address client, CompletableFuture<ReturnRoutabilityResult> tokens) {
             this.client = client;
             this.tokens = tokens;
@@ -175,6 +197,9 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
         @Override
         public int commit(int sequence, Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
+            if (tokens == null) {
+                tokens = startReturnRoutability(client);
+            }
             ReturnRoutabilityResult rr;
             try {
                 rr = tokens.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -201,7 +226,10 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
 
         @Override
         public void close() {
-            tokens.cancel(true);
+            CompletableFuture<ReturnRoutabilityResult> t = tokens;
+            if (t != null) {
+                t.cancel(true);
+            }
         }
     }
 

@@ -38,6 +38,10 @@ public @interface Mipv6NodeConfig {
     @AttributeDefinition(description = "How long return routability and home registration may take, in ms")
     long timeout_ms() default 5000;
 
+    @AttributeDefinition(description = "Run return routability when Prepare arrives (paper §5.4); false runs it only"
+            + " at commit, after Init (for comparison). Changes apply without a restart")
+    boolean rr_in_advance() default true;
+
     @AttributeDefinition(description = "UDP [address]:port this node's home-test relay listens on (its own address)")
     String relay_listen();
 

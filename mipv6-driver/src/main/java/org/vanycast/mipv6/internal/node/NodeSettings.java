@@ -18,7 +18,7 @@ import java.util.List;
  */
 record NodeSettings(Inet6Address logicalAddress, Inet6Address careOf, Inet6Address homeAgent, byte[] secret,
                     String device, int queue, String table, int homeLifetimeUnits, Duration timeout,
-                    InetSocketAddress relayListen, List<InetSocketAddress> relayPeers) {
+                    InetSocketAddress relayListen, List<InetSocketAddress> relayPeers, boolean rrInAdvance) {
     static final String PID = "org.vanycast.mipv6.node";
     static final int MIN_SECRET = 16;
 
@@ -66,7 +66,7 @@ record NodeSettings(Inet6Address logicalAddress, Inet6Address careOf, Inet6Addre
             }
         }
         return new NodeSettings(x, coa, ha, secret, c.device(), c.queue(), c.table(), c.home_lifetime_units(),
-                Duration.ofMillis(c.timeout_ms()), listen, List.copyOf(peers));
+                Duration.ofMillis(c.timeout_ms()), listen, List.copyOf(peers), c.rr_in_advance());
     }
 
     static Inet6Address address(String key, String literal) {
