@@ -26,6 +26,7 @@ class NodeSettingsTest {
             public String table() { return "vanycast_mn"; }
             public int home_lifetime_units() { return 900; }
             public long timeout_ms() { return 5000; }
+            public boolean rr_in_advance() { return true; }
             public String relay_listen() { return listen; }
             public String[] relay_peers() { return peers; }
         };
