@@ -51,6 +51,7 @@ class BadInputTest {
             Agents agents = Agents.start(tb, secret);
             MobileNodeDataPath node = agents.contact("node1");
             Capture atNode = Capture.start(tb.ns("node1"), "eth0", captures.resolve("node1.pcap"));
+            atClient = Capture.start(tb.ns("client"), "eth0", captures.resolve("client.pcap"));
             try (RouteOptimizationTest.LineEchoServer server = RouteOptimizationTest.LineEchoServer.start(tb, "node1", x, 8080);
                  RouteOptimizationTest.Nc nc = RouteOptimizationTest.Nc.connect(tb, x, 8080);
                  RawMobilitySocket evil = tb.call("node2", () -> RawMobilitySocket.open(attacker));
@@ -158,8 +159,18 @@ class BadInputTest {
         throw new AssertionError("no Care-of Test within 5 s");
     }
 
-    static void awaitCount(DropCounters c, String reason, long atLeast) throws InterruptedException {
-        awaitTrue(() -> c.get(reason) >= atLeast, reason + " >= " + atLeast + " in " + c);
+    private Capture atClient;
+
+    void awaitCount(DropCounters c, String reason, long atLeast) throws Exception {
+        try {
+            awaitTrue(() -> c.get(reason) >= atLeast, reason + " >= " + atLeast + " in " + c);
+        } catch (AssertionError e) {
+            StringBuilder seen = new StringBuilder();
+            for (byte[] raw : atClient.packets()) {
+                seen.append(Ipv6PacketCodec.decode(raw)).append('\n');
+            }
+            throw new AssertionError(e.getMessage() + "; the client's link carried:\n" + seen, e);
+        }
     }
 
     static void awaitTrue(BooleanSupplier cond, String what) throws InterruptedException {
