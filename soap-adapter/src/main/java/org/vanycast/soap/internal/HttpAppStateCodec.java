@@ -103,7 +103,25 @@ public final class HttpAppStateCodec implements AppStateCodec {
 
     @Override
     public void validate(byte[] state) throws MalformedStateException {
-        check(HttpStateFormat.decode(state));
+        check(HttpStateFormat.decode(incoming(state)));
+    }
+
+    /**
+     * Fault injection for acceptance tests through real node containers (which have no other
+     * way in): with the node's system property {@value #CORRUPT_INCOMING} set to {@code true},
+     * every incoming state record has one byte flipped before it is decoded, as if it had been
+     * damaged on the way, so that the real decoder rejects it and the handoff rolls back.
+     */
+    static final String CORRUPT_INCOMING = "vanycast.soap.fault.corruptIncomingState";
+
+    private static byte[] incoming(byte[] state) {
+        if (!Boolean.getBoolean(CORRUPT_INCOMING) || state == null || state.length == 0) {
+            return state;
+        }
+        byte[] damaged = state.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+        LOG.warn("{} is set: incoming application state damaged on purpose", CORRUPT_INCOMING);
+        return damaged;
     }
 
     private HttpAppState check(HttpAppState s) throws MalformedStateException {
@@ -124,7 +142,7 @@ public final class HttpAppStateCodec implements AppStateCodec {
      * the HTTP server (or closed, when the response closes it).
      */
     public CompletableFuture<Void> restoreAsync(SocketChannel connection, byte[] state) throws IOException {
-        HttpAppState s = check(HttpStateFormat.decode(state));
+        HttpAppState s = check(HttpStateFormat.decode(incoming(state)));
         InetSocketAddress local = (InetSocketAddress) connection.getLocalAddress();
         AdoptionTarget target = handoff.targetFor(local);
         if (target == null) {
