@@ -26,6 +26,11 @@ final class StatusText {
             sb.append(String.format(Locale.ROOT, "  %-8s  %11.2f  %s%n", l.get("link"), (Double) l.get("latencyMs"),
                     ((Integer) l.get("bandwidthKbit")) == 0 ? "unshaped" : l.get("bandwidthKbit")));
         }
+        if (s.get("wanEmulator") instanceof Map<?, ?> wan) {
+            sb.append("  WAN emulator: ").append(wan.get("delayedPackets")).append(" packets delayed, released on average ")
+                    .append(String.format(Locale.ROOT, "%.1f", ((Number) wan.get("meanReleaseLatenessUs")).doubleValue()))
+                    .append(" us after due\n");
+        }
         Object acc = s.get("accuracy");
         if (acc instanceof List<?> rows) {
             sb.append("  emulator accuracy (ICMPv6 echo RTT from kernel capture timestamps)\n"

@@ -87,6 +87,25 @@ public final class TestbedDaemon {
             }
         }
         Map<String, Object> s = Status.describe(c, agents);
+        Path wanFile = dir(id).resolve("wan.properties");
+        if (Files.exists(wanFile)) {
+            Properties wp = new Properties();
+            try (var r = Files.newBufferedReader(wanFile)) {
+                wp.load(r);
+            }
+            Map<String, Object> wan = new java.util.TreeMap<>();
+            for (String k : wp.stringPropertyNames()) {
+                String v = wp.getProperty(k);
+                Object val = v;
+                try {
+                    val = v.contains(".") ? (Object) Double.valueOf(v) : (Object) Long.valueOf(v);
+                } catch (NumberFormatException e) {
+                    val = v.equals("true") || v.equals("false") ? (Object) Boolean.valueOf(v) : v;
+                }
+                wan.put(k, val);
+            }
+            s.put("wanEmulator", wan);
+        }
         Path pid = dir(id).resolve("daemon.pid");
         s.put("daemonPid", Files.exists(pid) ? Long.parseLong(Files.readString(pid).strip()) : -1);
         if (measure) {
@@ -135,7 +154,23 @@ public final class TestbedDaemon {
         }
         Files.writeString(dir(id).resolve("ready"), "ready\n");
         Path req = dir(id).resolve("config.next.properties");
+        long nextStats = 0;
         while (true) {
+            if (System.nanoTime() > nextStats) {
+                // Emulator counters for `testbed status` (a separate process).
+                nextStats = System.nanoTime() + 1_000_000_000L;
+                Properties wp = new Properties();
+                Object wan = tb.status(false).get("wanEmulator");
+                if (wan instanceof Map<?, ?> m) {
+                    m.forEach((k, v) -> wp.setProperty(String.valueOf(k), String.valueOf(v)));
+                }
+                Path tmp = dir(id).resolve("wan.tmp");
+                try (Writer w = Files.newBufferedWriter(tmp)) {
+                    wp.store(w, "WAN emulator");
+                }
+                Files.move(tmp, dir(id).resolve("wan.properties"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
             if (Files.exists(req)) {
                 try {
                     TestbedConfig next = TestbedConfig.load(req, id);
