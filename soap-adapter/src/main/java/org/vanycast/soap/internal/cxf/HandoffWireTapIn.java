@@ -21,22 +21,25 @@ import org.vanycast.soap.internal.TrackedConnection;
  */
 public final class HandoffWireTapIn extends AbstractPhaseInterceptor<Message> {
     private static final Logger LOG = LoggerFactory.getLogger(HandoffWireTapIn.class);
-    private static final String SEEN = HandoffWireTapIn.class.getName() + ".seen";
+    // Per adapter instance: two adapters on one bus (e.g. the container's and a wiring bundle's own)
+    // must each see the message; CXF keeps one interceptor per id and a shared guard would let one run.
+    private final String seen;
 
     private final DefaultSoapHandoff handoff;
 
     public HandoffWireTapIn(DefaultSoapHandoff handoff) {
-        super(Phase.RECEIVE);
+        super(HandoffWireTapIn.class.getName() + "@" + Integer.toHexString(System.identityHashCode(handoff)), Phase.RECEIVE);
         this.handoff = handoff;
+        this.seen = getId() + ".seen";
     }
 
     @Override
     public void handleMessage(Message message) {
         // Run once per message even if the feature sits on both the bus and the endpoint.
-        if (message.containsKey(SEEN) || MessageUtils.isRequestor(message)) {
+        if (message.containsKey(seen) || MessageUtils.isRequestor(message)) {
             return;
         }
-        message.put(SEEN, Boolean.TRUE);
+        message.put(seen, Boolean.TRUE);
         TrackedConnection c = connectionOf(message, handoff);
         if (c == null) {
             return;
