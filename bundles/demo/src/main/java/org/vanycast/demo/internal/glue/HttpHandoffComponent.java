@@ -2,9 +2,12 @@ package org.vanycast.demo.internal.glue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import org.apache.cxf.Bus;
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -26,6 +29,8 @@ import org.vanycast.core.api.AnycastNode;
 import org.vanycast.core.spi.AppStateCodec;
 import org.vanycast.soap.api.DirectoryResumable;
 import org.vanycast.soap.api.HandoffSettings;
+import org.vanycast.soap.api.RecordedRequest;
+import org.vanycast.soap.api.ReplayResumable;
 import org.vanycast.soap.api.SoapHandoff;
 
 /**
@@ -63,6 +68,10 @@ public final class HttpHandoffComponent {
     private final ServiceRegistration<?> codec;
     private final ServiceRegistration<?> connector;
     private final AutoCloseable resumable;
+    private final AutoCloseable rangeReplay;
+    private final SoapHandoff handoff;
+    private final java.util.Set<Bus> buses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.regex.Pattern GET_RANGE = java.util.regex.Pattern.compile("<([\\w.-]+:)?getRange[\\s/>]");
     private final ControlEndpoint control;
     private final java.util.List<TrackingConnector> connectors = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Dynamic: the coordinator's activation waits for its group to form (seconds); the connector
@@ -99,8 +108,11 @@ public final class HttpHandoffComponent {
         if (!controlAt.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("bad configuration " + PID + ": control.listen must be a loopback address");
         }
-        SoapHandoff handoff = SoapHandoff.create(HandoffSettings.defaults());
+        handoff = SoapHandoff.create(HandoffSettings.defaults());
         resumable = handoff.register(new DirectoryResumable("download", config.download_prefix(), Path.of(config.data_dir())));
+        // The sample service's SOAP getRange is deterministic: the acceptor replays it against its own server.
+        rangeReplay = handoff.register(new ReplayResumable("getRange", URI.create("http://[" + x + "]:" + config.port() + "/"),
+                HttpHandoffComponent::isGetRange));
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("vanycast.protocol", "http");
         p.put(Constants.SERVICE_RANKING, 100);
@@ -117,13 +129,34 @@ public final class HttpHandoffComponent {
         LOG.info("demo wiring: handoff connector on [{}]:{}, control on {}", x, config.port(), controlAt);
     }
 
+    static boolean isGetRange(RecordedRequest r) {
+        return r.target().startsWith("/soap/") && GET_RANGE.matcher(new String(r.body(), StandardCharsets.UTF_8)).find();
+    }
+
+    /** Every CXF bus (the sample service's included) records request bodies for this node's handoff, so getRange can be replayed. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBus(Bus bus) {
+        handoff.feature().initialize(bus);
+        buses.add(bus);
+    }
+
+    void unbindBus(Bus bus) {
+        if (buses.remove(bus)) {
+            handoff.feature().remove(bus);
+        }
+    }
+
     @Deactivate
     void deactivate() {
+        buses.forEach(b -> handoff.feature().remove(b));
+        buses.clear();
         control.close();
         connector.unregister();
         codec.unregister();
         try {
             resumable.close();
+            rangeReplay.close();
         } catch (Exception e) {
             LOG.debug("withdrawing resumable: {}", e.toString());
         }
