@@ -29,8 +29,21 @@ public final class HomeKeys {
         return sa(secret, "ha-to-mn", home, homeAgent, homeAgent, home);
     }
 
+    /** The key {@link #toHomeAgent} would use with {@code secret} (tests forge with it). */
+    static byte[] toHomeAgentKeyForTest(byte[] secret, Inet6Address home, Inet6Address homeAgent) {
+        return derive(secret, "mn-to-ha", home, homeAgent).key();
+    }
+
+    private record Derived(int spi, byte[] key) {
+    }
+
     private static SecurityAssociation sa(byte[] secret, String label, Inet6Address home, Inet6Address ha,
                                           Inet6Address src, Inet6Address dst) {
+        Derived d = derive(secret, label, home, ha);
+        return new SecurityAssociation(d.spi(), SecurityAssociation.Integrity.HMAC_SHA256_128, d.key(), src, dst);
+    }
+
+    private static Derived derive(byte[] secret, String label, Inet6Address home, Inet6Address ha) {
         if (secret == null || secret.length < 16) {
             throw new IllegalArgumentException("home registration secret must be at least 16 bytes");
         }
@@ -46,7 +59,7 @@ public final class HomeKeys {
             mac.update("key".getBytes(StandardCharsets.US_ASCII));
             mac.update(d);
             byte[] key = Arrays.copyOf(mac.doFinal(), SecurityAssociation.Integrity.HMAC_SHA256_128.keyLength());
-            return new SecurityAssociation(spi, SecurityAssociation.Integrity.HMAC_SHA256_128, key, src, dst);
+            return new Derived(spi, key);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
         }
