@@ -49,6 +49,10 @@ public final class TestbedCommand {
                     TestbedConfig c = file == null ? TestbedConfig.defaults(id) : TestbedConfig.load(Path.of(file), id);
                     c = c.withAgents(c.agents() && agents);
                     requireEmpty(args);
+                    if (TestbedDaemon.isRunning(c.id())) {
+                        err.println("testbed " + c.id() + " is already up (testbed down --id " + c.id() + " first)");
+                        return 1;
+                    }
                     TestbedDaemon.launch(c);
                     out.println("testbed " + c.id() + " up: namespaces " + new Topology(c.id()).nsPrefix() + "*, X = "
                             + Topology.str(new Topology(c.id()).logicalAddress()));

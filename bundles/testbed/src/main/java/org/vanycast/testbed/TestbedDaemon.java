@@ -29,6 +29,16 @@ public final class TestbedDaemon {
         return Testbed.STATE_ROOT.resolve(id);
     }
 
+    /** Whether testbed {@code id} has a live daemon (or an owning JVM). */
+    static boolean isRunning(String id) {
+        try {
+            long pid = Long.parseLong(Files.readString(dir(id).resolve("daemon.pid")).strip());
+            return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Builds the network here, then forks the daemon and waits until it is ready. */
     static void launch(TestbedConfig c) throws Exception {
         Testbed.destroy(c.id());

@@ -63,6 +63,7 @@ class TestbedLifecycleTest {
         Topology t = new Topology(id);
         try {
             assertEquals(0, TestbedCommand.run(new String[] {"up", "--id", id, "--no-agents"}));
+            assertEquals(1, TestbedCommand.run(new String[] {"up", "--id", id, "--no-agents"}), "a running testbed is not rebuilt");
             long pid = Long.parseLong(Files.readString(Testbed.STATE_ROOT.resolve(id).resolve("daemon.pid")).strip());
             ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
             daemon.destroyForcibly();
