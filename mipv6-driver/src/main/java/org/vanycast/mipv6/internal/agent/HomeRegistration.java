@@ -12,6 +12,7 @@ import org.vanycast.mipv6.api.BindingUpdate;
 import org.vanycast.mipv6.api.Ipv6Packet;
 import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
 import org.vanycast.mipv6.api.MobilityHeader;
+import org.vanycast.mipv6.api.MobilityConstants;
 import org.vanycast.mipv6.api.MobilityMessage;
 import org.vanycast.mipv6.api.SecurityAssociation;
 
@@ -25,7 +26,9 @@ final class HomeRegistration {
     private final Inet6Address home;
     private final Inet6Address careOf;
     private final Inet6Address homeAgent;
-    private final SecurityAssociation toHa;
+    /** Replaced (not mutated) when a contact term starts; guarded by {@link #lock}. */
+    private SecurityAssociation toHa;
+    private final Object lock = new Object();
     private final SecurityAssociation fromHa;
     private final DropCounters counters;
     private final BlockingQueue<BindingAcknowledgement> acks = new LinkedBlockingQueue<>();
@@ -67,11 +70,37 @@ final class HomeRegistration {
         }
     }
 
+    /** ESP packets one contact term may send to the home agent (registrations only: a handful). */
+    static final long TERM_PACKETS = 1L << 16;
+    /** Binding Update sequence numbers one contact term may use (16-bit serial space, RFC 6275 §9.5.1). */
+    static final int TERM_UPDATES = 256;
+
+    /**
+     * Starts the counters of contact term {@code epoch}. Every node derives the same SA from
+     * the group's secret, but only the contact node's counters advance: a backup taking X over
+     * would reuse its predecessor's ESP sequence numbers, which the home agent drops as
+     * replayed (RFC 4303 §3.4.3), and its Binding Update sequence, which it refuses (status
+     * 135). Membership epochs only grow, so a term's counters start above any earlier term's.
+     */
+    void enterTerm(long epoch) throws MalformedMobilityHeaderException {
+        long term = Math.max(0, Math.min(epoch, 0xffff_ffffL / TERM_PACKETS - 1));
+        synchronized (lock) {
+            long espBase = term * TERM_PACKETS;
+            if (toHa.outboundSequence() < espBase) {
+                toHa = SecurityAssociation.importState(toHa.export(), espBase - toHa.outboundSequence());
+            }
+            int updateBase = (int) ((term * TERM_UPDATES) & 0xffff);
+            if (MobilityConstants.sequenceGreater(updateBase, sequence)) {
+                sequence = updateBase;
+            }
+        }
+    }
+
     /** Sends the registration through {@code sender} and waits for an accepting acknowledgement. */
     void register(PacketSender sender, int lifetimeUnits, Duration timeout) throws IOException, InterruptedException {
         int seq;
         Ipv6Packet p;
-        synchronized (toHa) {
+        synchronized (lock) {
             seq = sequence = (sequence + 1) & 0xffff;
             BindingUpdate bu = new BindingUpdate(seq, BindingUpdate.FLAG_ACK | BindingUpdate.FLAG_HOME_REGISTRATION,
                     lifetimeUnits, List.of());

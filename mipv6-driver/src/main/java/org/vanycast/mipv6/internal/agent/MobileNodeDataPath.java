@@ -242,6 +242,19 @@ public final class MobileNodeDataPath implements AutoCloseable {
     }
 
     /**
+     * Registers as the contact node of membership term {@code epoch}: the ESP and Binding
+     * Update counters first move above any earlier contact's (see {@link HomeRegistration#enterTerm}).
+     */
+    public void registerHome(int lifetimeUnits, Duration timeout, long epoch) throws IOException, InterruptedException {
+        try {
+            registration.enterTerm(epoch);
+        } catch (MalformedMobilityHeaderException e) {
+            throw new IOException("home security association could not be advanced: " + e.getMessage(), e);
+        }
+        registration.register(sender, lifetimeUnits, timeout);
+    }
+
+    /**
      * Return routability and a Binding Update towards {@code client}; returns once the client
      * acknowledged (the translation is already active when the update leaves).
      *

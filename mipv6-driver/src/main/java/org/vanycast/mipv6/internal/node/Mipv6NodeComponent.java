@@ -145,7 +145,7 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
     public byte[] takeOver(InetAddress logicalAddress, Optional<byte[]> replicated, long epoch) throws IOException {
         checkLogical(logicalAddress);
         try {
-            dataPath.registerHome(settings.homeLifetimeUnits(), settings.timeout());
+            dataPath.registerHome(settings.homeLifetimeUnits(), settings.timeout(), epoch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during home registration", e);
