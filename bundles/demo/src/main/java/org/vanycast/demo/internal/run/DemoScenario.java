@@ -45,53 +45,87 @@ final class DemoScenario {
         this.log = log;
     }
 
+    private Testbed tb;
+    private Agents agents;
+    private final List<NodeContainer> nodes = new ArrayList<>();
+    private Path work;
+    private Path data;
+    private String sha;
+
+    /** Builds the testbed, runs one download along {@code o.acceptors()} from node1, removes everything. */
     DemoResult run() throws Exception {
+        try {
+            start();
+            return download("node1", o.acceptors(), o.out());
+        } finally {
+            close();
+        }
+    }
+
+    /** Testbed, agents, CA and the node containers; node1 is the contact node when it returns. */
+    void start() throws Exception {
         String id = "d" + ProcessHandle.current().pid() % 10_000_000;
-        Path work = Files.createTempDirectory("vanycast-demo-");
+        work = Files.createTempDirectory("vanycast-demo-");
         Path dist = o.repository().resolve("bundles/node/target/vanycast-node");
         Path demoJar = demoJar();
         if (!Files.isDirectory(dist.resolve("lib"))) {
             throw new IOException("node distribution missing (" + dist + "): run ./vanycast build");
         }
         Files.createDirectories(o.out());
-        List<NodeContainer> nodes = new ArrayList<>();
-        // The client's link is shaped (not curl): the client reads at full speed, so its window stays open.
+        TestbedConfig cfg = baseConfig(id, o);
+        data = work.resolve("data");
+        Files.createDirectories(data);
+        sha = writeDocument(data.resolve("demo.bin"), o.sizeBytes());
+        Path ca = work.resolve("ca");
+        check(CaCommand.run(new String[] {"init", "--dir", ca.toString(), "--group", "demo"}) == 0, "ca init");
+        for (String n : cfg.nodeNames()) {
+            check(CaCommand.run(new String[] {"issue", "--dir", ca.toString(), "--node", n}) == 0, "ca issue " + n);
+        }
+        log.printf("testbed %s: client, router (client link %.0f ms one way, %d kbit/s; node links %.0f ms), ha, %d nodes%n",
+                id, o.clientMs(), o.rateBytes() * 8 / 1000, o.nodeMs(), o.nodes());
+        tb = Testbed.create(cfg);
+        agents = Agents.start(tb);
+        Path secret = work.resolve("home.secret");
+        agents.writeSecret(secret);
+        for (String n : cfg.nodeNames()) {
+            nodes.add(NodeContainer.prepare(tb, n, work, dist, demoJar, ca, secret, data));
+        }
+        startNodes(tb, nodes, data);
+    }
+
+    /** The demo's WAN: the client's link is shaped (not curl), so the client reads at full speed and its window stays open. */
+    static TestbedConfig baseConfig(String id, Options o) {
         TestbedConfig cfg = new TestbedConfig(id, o.nodes(), Map.of(), Map.of(), false).withLatency("client", o.clientMs())
                 .withBandwidth("client", (int) (o.rateBytes() * 8 / 1000));
         for (int i = 1; i <= o.nodes(); i++) {
             cfg = cfg.withLatency("node" + i, o.nodeMs());
         }
-        Testbed tb = null;
-        try {
-            Path data = work.resolve("data");
-            Files.createDirectories(data);
-            String sha = writeDocument(data.resolve("demo.bin"), o.sizeBytes());
-            Path ca = work.resolve("ca");
-            check(CaCommand.run(new String[] {"init", "--dir", ca.toString(), "--group", "demo"}) == 0, "ca init");
-            for (String n : cfg.nodeNames()) {
-                check(CaCommand.run(new String[] {"issue", "--dir", ca.toString(), "--node", n}) == 0, "ca issue " + n);
-            }
-            log.printf("testbed %s: client, router (client link %.0f ms one way, %d kbit/s; node links %.0f ms), ha, %d nodes%n",
-                    id, o.clientMs(), o.rateBytes() * 8 / 1000, o.nodeMs(), o.nodes());
-            tb = Testbed.create(cfg);
-            Agents agents = Agents.start(tb);
-            Path secret = work.resolve("home.secret");
-            agents.writeSecret(secret);
-            for (String n : cfg.nodeNames()) {
-                nodes.add(NodeContainer.prepare(tb, n, work, dist, demoJar, ca, secret, data));
-            }
-            startNodes(tb, nodes, data);
-            return download(tb, agents, nodes, data, sha);
-        } finally {
-            for (NodeContainer n : nodes) {
-                n.close();
-                copyQuietly(n.dir.resolve("node.log"), o.out().resolve("logs/" + n.name + ".log"));
-                copyQuietly(n.handoffCsv(), o.out().resolve("logs/" + n.name + "-handoffs.csv"));
-            }
-            if (tb != null) {
-                tb.close();
-            }
+        return cfg;
+    }
+
+    Testbed testbed() {
+        return tb;
+    }
+
+    List<NodeContainer> nodes() {
+        return nodes;
+    }
+
+    /** Stops the containers, copies their logs and handoff CSVs to the results, removes the testbed. */
+    void close() {
+        for (NodeContainer n : nodes) {
+            n.close();
+            copyQuietly(n.dir.resolve("node.log"), o.out().resolve("logs/" + n.name + ".log"));
+            copyQuietly(n.handoffCsv(), o.out().resolve("logs/" + n.name + "-handoffs.csv"));
+        }
+        nodes.clear();
+        if (tb != null) {
+            tb.close();
+            tb = null;
+        }
+        if (work != null) {
             deleteTree(work);
+            work = null;
         }
     }
 
@@ -133,33 +167,37 @@ final class DemoScenario {
         throw new IOException(n.name + ": expected " + expected + ", last status '" + last + "'\n" + n.logTail());
     }
 
-    private DemoResult download(Testbed tb, Agents agents, List<NodeContainer> nodes, Path data, String sha)
-            throws Exception {
+    /**
+     * One untouched curl download from X; the connection, first served by {@code firstDonor}
+     * (the node the client's traffic to X reaches now), is handed along {@code acceptors}.
+     */
+    DemoResult download(String firstDonor, List<String> acceptors, Path out) throws Exception {
+        Files.createDirectories(out);
         Inet6Address x = tb.logicalAddress();
-        Path received = o.out().resolve("received.bin");
+        Path received = out.resolve("received.bin");
         Files.deleteIfExists(received);
-        Capture capture = Capture.start(tb.ns("client"), "eth0", o.out().resolve("client.pcap"));
+        Capture capture = Capture.start(tb.ns("client"), "eth0", out.resolve("client.pcap"));
         String url = "http://[" + Topology.str(x) + "]:" + NodeContainer.HTTP_PORT + "/content/demo.bin";
         log.printf("client: curl %s (%d bytes; client link shaped to %d kbit/s)%n", url, o.sizeBytes(),
                 o.rateBytes() * 8 / 1000);
         Process curl = new ProcessBuilder("ip", "netns", "exec", tb.ns("client"), "curl", "-g", "-sS", "--max-time", "300",
                 "-o", received.toString(), url)
-                .redirectErrorStream(true).redirectOutput(o.out().resolve("curl.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(out.resolve("curl.log").toFile()).start();
         List<DemoResult.Handoff> handoffs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int clientPort = -1;
-        String donor = "node1";
+        String donor = firstDonor;
         try {
-            for (int i = 0; i < o.acceptors().size(); i++) {
-                long at = o.sizeBytes() * (i + 1) / (o.acceptors().size() + 1);
+            for (int i = 0; i < acceptors.size(); i++) {
+                long at = o.sizeBytes() * (i + 1) / (acceptors.size() + 1);
                 if (!awaitBytes(received, at, curl)) {
-                    problems.add("download ended before " + at + " bytes: no handoff " + donor + " -> " + o.acceptors().get(i));
+                    problems.add("download ended before " + at + " bytes: no handoff " + donor + " -> " + acceptors.get(i));
                     break;
                 }
                 if (clientPort < 0) {
                     clientPort = clientPort(tb);
                 }
-                String acceptor = o.acceptors().get(i);
+                String acceptor = acceptors.get(i);
                 long t = System.nanoTime();
                 String reply = NodeContainer.control(tb, donor, "handoff [" + Topology.str(tb.address("client")) + "]:"
                         + clientPort + " " + acceptor);
@@ -183,15 +221,17 @@ final class DemoScenario {
         int exit = curl.isAlive() ? -1 : curl.exitValue();
         String got = Files.exists(received) ? sha256(received) : "";
         if (exit != 0) {
-            problems.add("curl exit status " + exit + ": " + Files.readString(o.out().resolve("curl.log")).strip());
+            problems.add("curl exit status " + exit + ": " + Files.readString(out.resolve("curl.log")).strip());
         }
         if (!sha.equals(got)) {
             problems.add("checksum differs: expected " + sha + ", received " + got);
         }
         Inet6Address b = agents.cnAgent().bindings().get(x);
         String binding = b == null ? "" : Topology.str(b);
-        String expectedCareOf = donor.equals("node1") ? "" : Topology.str(tb.address(donor));
-        if (!binding.equals(expectedCareOf)) {
+        // Before any handoff the client holds no binding (X is reached through the home agent).
+        String expectedCareOf = donor.equals(firstDonor) && firstDonor.equals("node1") ? ""
+                : Topology.str(tb.address(donor));
+        if (!binding.equals(expectedCareOf) && !donor.equals(firstDonor)) {
             problems.add("client binding for X is '" + binding + "', expected '" + expectedCareOf + "' (" + donor + ")");
         }
         ClientTrace trace = ClientTrace.of(capture.frames(), NodeContainer.HTTP_PORT, clientPort < 0 ? 0 : clientPort);

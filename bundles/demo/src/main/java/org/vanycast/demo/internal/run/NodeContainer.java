@@ -77,6 +77,7 @@ final class NodeContainer implements AutoCloseable {
                 // and a node that finds nobody founds its own group.
                 "failure.timeout.ms = 5000");
         write(etc.resolve("org.vanycast.mipv6.node.cfg"),
+                "rr.in.advance = true",
                 "logical.address = " + x,
                 "care.of.address = " + own,
                 "home.agent.address = " + Topology.str(tb.homeAgentAddress()),
@@ -100,7 +101,13 @@ final class NodeContainer implements AutoCloseable {
 
     /** Starts the container in {@code ns} and waits until it listens. */
     void start(Path repository, String ns, InetAddress own, Path data) throws IOException, InterruptedException {
-        process = NodeProcess.start(repository, List.of("ip", "netns", "exec", ns),
+        List<String> wrapper = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        String javaOptions = System.getProperty("vanycast.demo.node.java.options", "");
+        if (!javaOptions.isBlank()) {
+            // e.g. -Dorg.slf4j.simpleLogger.log.org.vanycast.soap=debug for a closer look at a node
+            wrapper.addAll(List.of("env", "JDK_JAVA_OPTIONS=" + javaOptions));
+        }
+        process = NodeProcess.start(repository, wrapper,
                 List.of("--name", name, "--address", own.getHostAddress(), "--port", Integer.toString(HTTP_PORT),
                         "--data", data.toString(), "--deploy", dir.resolve("deploy").toString(),
                         "--etc", dir.resolve("etc").toString(), "--work", dir.resolve("work").toString()),
@@ -120,6 +127,29 @@ final class NodeContainer implements AutoCloseable {
                 return line == null ? "failed no answer" : line;
             }
         });
+    }
+
+    /**
+     * Switches return routability in advance on or off in the running node (Config Admin
+     * through FileInstall) and waits until the node logged the change.
+     */
+    void rrInAdvance(boolean on, long timeoutMillis) throws IOException, InterruptedException {
+        Path cfg = dir.resolve("etc/org.vanycast.mipv6.node.cfg");
+        String text = Files.readString(cfg);
+        String next = text.replaceFirst("rr\\.in\\.advance = \\w+", "rr.in.advance = " + on);
+        String line = "return routability in advance: " + on;
+        long seen = process.logText().split(java.util.regex.Pattern.quote(line), -1).length - 1;
+        if (next.equals(text)) {
+            return;
+        }
+        Files.writeString(cfg, next);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (process.logText().split(java.util.regex.Pattern.quote(line), -1).length - 1 <= seen) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name + " did not apply rr.in.advance=" + on + ": " + logTail());
+            }
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     Path handoffCsv() {
