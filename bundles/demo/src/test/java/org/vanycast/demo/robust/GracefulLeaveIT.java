@@ -66,7 +66,9 @@ class GracefulLeaveIT {
             int resets = RobustBed.resets(capture.file());
             assertEquals(0, resets, "TCP resets on the client's wire");
             bed.awaitStatus("node2", "role=CONTACT", 20_000);
-            assertEquals(bed.tb.address("node2"), bed.agents.homeAgent().bindings().get(bed.x()), "node2 holds X");
+            assertTrue(RobustBed.poll(15_000, 10, () -> bed.tb.address("node2").equals(bed.agents.homeAgent().bindings()
+                    .get(bed.x()))), "node2 holds X at the home agent; ha-agent " + bed.agents.homeAgent().counters() + "\n"
+                    + bed.tail("node2"));
             assertEquals(bed.tb.address("node2"), bed.agents.cnAgent().bindings().get(bed.x()),
                     "the client's binding for X points to node2");
 

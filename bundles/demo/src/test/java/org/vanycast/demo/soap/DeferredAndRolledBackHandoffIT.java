@@ -71,14 +71,14 @@ class DeferredAndRolledBackHandoffIT {
                     + handoffMs + " ms: " + reply + "\n");
             System.out.printf("soap deferred e2e: testbed+nodes %d ms; handoff asked %d bytes into the getDocument answer, done after %d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) - 0, atRequest, handoffMs);
-            assertTrue(atRequest < DOC_BASE64, "the handoff was asked while the answer was in flight");
+            // Asked with more of the answer left than the node's send buffer and the path can hold:
+            // the service was still writing it.
+            assertTrue(atRequest + 4L * NodeBed.SNDBUF_MAX < DOC_BASE64, "asked while the answer was being written: " + atRequest);
+            // An idle keep-alive state (9 bytes): the connection moved after the answer, not in it.
+            assertTrue(reply.contains(" app_state_bytes=9"), "captured idle, after the answer: " + reply);
             assertEquals(1, wire.clientSyns(), wire.toString());
             assertEquals(0, wire.resets(), wire.toString());
             assertEquals(2, wire.servingSequence().size(), "node1 (through the home agent), then node2: " + wire);
-            long fromX = wire.serverBytesBySource().get(wire.servingSequence().get(0));
-            assertTrue(fromX > DOC_BASE64, "the whole getDocument answer came from node1, none of it from node2: " + wire);
-            assertTrue(wire.serverBytesBySource().get(bed.address("node2")) < DOC_BASE64 / 10,
-                    "node2 sent only the later small answers: " + wire);
             assertTrue(up > t0);
         }
     }

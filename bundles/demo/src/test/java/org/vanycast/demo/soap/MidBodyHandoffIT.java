@@ -67,6 +67,7 @@ class MidBodyHandoffIT {
             assertEquals("DONE 1", zeep.next(10_000), "zeep opened one connection");
         }
         assertTrue(reply.startsWith("ok "), "handoff node1 -> node2 mid-getRange (at " + atHandoff + " bytes): " + reply);
+        assertTrue(appStateBytes(reply) > 9, "a response in progress was captured (not an idle connection): " + reply);
         ClientWire wire = ClientWire.read(cap);
         Files.writeString(out.resolve("getrange-wire.txt"), wire + "\nhandoff at " + atHandoff + " bytes: " + reply + "\n");
         assertEquals(1, wire.clientSyns(), wire.toString());
@@ -95,6 +96,7 @@ class MidBodyHandoffIT {
         }
         String log = Files.readString(out.resolve("curl.log"));
         assertTrue(reply.startsWith("ok "), "handoff node2 -> node1 mid-download (at " + at + " bytes): " + reply);
+        assertTrue(appStateBytes(reply) > 9, "a response in progress was captured (not an idle connection): " + reply);
         assertEquals(0, curl.exitValue(), "curl exit status (framing valid): " + log);
         assertEquals("1 200 " + DOWNLOAD + "\n", log, "one connect, HTTP 200, every byte");
         assertEquals(bed.sha256("big.bin"), NodeBed.sha256(Files.readAllBytes(received)), "sha256 of the download");
@@ -119,6 +121,11 @@ class MidBodyHandoffIT {
             TimeUnit.MILLISECONDS.sleep(2);
         }
         throw new AssertionError("download did not reach " + bytes + " bytes (curl " + (curl.isAlive() ? "running" : "ended") + ")");
+    }
+
+    private static int appStateBytes(String reply) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" app_state_bytes=(\\d+)").matcher(reply);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static long ms(long nanos) {

@@ -39,6 +39,8 @@ import org.vanycast.testbed.Topology;
  */
 final class NodeBed implements AutoCloseable {
     static final int HTTP_PORT = 8080;
+    /** Largest socket send buffer in the node namespaces (bytes). */
+    static final int SNDBUF_MAX = 131_072;
     private static final int CHANNEL_PORT = 7700;
     private static final int MEMBERSHIP_PORT = 7800;
     private static final int RELAY_PORT = 7790;
@@ -102,6 +104,12 @@ final class NodeBed implements AutoCloseable {
         Path secret = work.resolve("home.secret");
         agents.writeSecret(secret);
         List<String> names = cfg.nodeNames();
+        for (String n : names) {
+            // Namespaced sysctl, nodes only: a small send buffer keeps the server's writes close to
+            // what the client has received, so "the response is still being written" can be told
+            // from the client side (otherwise megabytes sit in the socket when the handoff is asked).
+            run(tb.ns(n), 5000, "sysctl", "-q", "-w", "net.ipv4.tcp_wmem=4096 16384 " + SNDBUF_MAX);
+        }
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             Path dir = prepare(n, dist, demoJar, ca, secret);

@@ -24,6 +24,7 @@ public final class DemoCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        Preload.all();
         boolean json = false;
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i++) {

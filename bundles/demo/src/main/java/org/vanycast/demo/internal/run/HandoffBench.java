@@ -46,6 +46,7 @@ public final class HandoffBench {
     }
 
     public static int run(String[] args) {
+        Preload.all();
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
