@@ -114,8 +114,9 @@ final class NodeBed implements AutoCloseable {
             String n = names.get(i);
             Path dir = prepare(n, dist, demoJar, ca, secret);
             List<String> wrapper = new ArrayList<>(List.of("ip", "netns", "exec", tb.ns(n)));
-            String props = jvmProps.get(n);
-            if (props != null) {
+            // -Dsoap.e2e.nodeJvmProps="-D…" adds JVM options to every node (e.g. debug logging when diagnosing).
+            String props = String.join(" ", jvmProps.getOrDefault(n, ""), System.getProperty("soap.e2e.nodeJvmProps", "")).strip();
+            if (!props.isEmpty()) {
                 wrapper.addAll(List.of("env", "JAVA_TOOL_OPTIONS=" + props));
             }
             processes.put(n, NodeProcess.start(repository, wrapper,
