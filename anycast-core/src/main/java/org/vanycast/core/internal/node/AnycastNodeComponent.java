@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -43,9 +46,11 @@ public class AnycastNodeComponent implements AnycastNode {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnycastNodeComponent.class);
     private final ServiceDrivers drivers = new ServiceDrivers();
     private volatile AnycastNodeImpl node;
+    private BundleContext context;
+    private SynchronousBundleListener frameworkStopping;
 
     @Activate
-    void activate(NodeConfig config) throws Exception {
+    void activate(BundleContext context, NodeConfig config) throws Exception {
         AnycastNodeImpl n;
         try {
             n = new AnycastNodeImpl(NodeConfigs.settings(config), drivers);
@@ -62,6 +67,18 @@ public class AnycastNodeComponent implements AnycastNode {
             throw e;
         }
         node = n;
+        this.context = context;
+        // The framework stops bundles in reverse start order, so the service bundles (deployed
+        // after this one) would close every client connection before this component's
+        // deactivation could hand them off: when the framework starts stopping (SIGTERM to the
+        // node container), leave first, while the service's connectors still run.
+        frameworkStopping = e -> {
+            if (e.getType() == BundleEvent.STOPPING && e.getBundle().getBundleId() == 0) {
+                LOG.info("node {}: framework stopping, leaving the group first", n.nodeName());
+                deactivate();
+            }
+        };
+        context.addBundleListener(frameworkStopping);
     }
 
     /**
@@ -69,11 +86,16 @@ public class AnycastNodeComponent implements AnycastNode {
      * handed to other members first (bounded in time); only what cannot be handed off is dropped.
      */
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         AnycastNodeImpl n = node;
         node = null;
         if (n == null) {
             return;
+        }
+        try {
+            context.removeBundleListener(frameworkStopping);
+        } catch (IllegalStateException e) {
+            // the bundle context is already invalid: nothing left to remove
         }
         try {
             n.leave(false).get(60, java.util.concurrent.TimeUnit.SECONDS);
