@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.vanycast.testbed.Capture;
 
 /**
- * Issue 7: a node with many active downloads is asked to leave (the operator removes its
- * {@code org.vanycast.core.node} configuration; the component's deactivation is the graceful
- * leave) and every download completes intact on the other node. The count is
+ * Issue 7: a node with many active downloads is asked to leave and every download completes
+ * intact on the other node. Two ways an operator asks: removing the node's
+ * {@code org.vanycast.core.node} configuration (the component's deactivation is the graceful
+ * leave), or SIGTERM to the node container (the launcher stops its framework). The count is
  * {@code -Drobust.leave.downloads} (default 10; the issue's 50 is a heavier manual run).
  */
 @Tag("netns")
@@ -25,10 +26,23 @@ class GracefulLeaveIT {
     private static final Pattern LEFT = Pattern.compile("node node1 left group \\S+ \\((\\d+) client\\(s\\) handed off\\)");
 
     @Test
-    void shouldHandEveryActiveDownloadToAnotherNodeWhenANodeLeaves() throws Exception {
+    void shouldHandEveryActiveDownloadToAnotherNodeWhenTheOperatorRemovesTheNodesConfiguration() throws Exception {
+        leave("config", bed -> Files.delete(bed.nodeDir("node1").resolve("etc/org.vanycast.core.node.cfg")));
+    }
+
+    @Test
+    void shouldHandEveryActiveDownloadToAnotherNodeWhenTheNodeContainerGetsSigterm() throws Exception {
+        leave("sigterm", bed -> bed.signal("node1", "TERM"));
+    }
+
+    interface Trigger {
+        void leave(RobustBed bed) throws Exception;
+    }
+
+    private void leave(String how, Trigger trigger) throws Exception {
         int count = Integer.getInteger("robust.leave.downloads", 10);
         long size = 512 * 1024;
-        Path out = Path.of("target/robust/graceful-leave").toAbsolutePath();
+        Path out = Path.of("target/robust/graceful-leave-" + how).toAbsolutePath();
         // client link 8 Mbit/s: the downloads share it, so all of them are still running when node1 leaves
         try (RobustBed bed = RobustBed.start("rl", 2, 8000, out, System.out)) {
             List<String> docs = new ArrayList<>();
@@ -52,7 +66,7 @@ class GracefulLeaveIT {
             assertEquals(count, bed.clientPorts().size(), "every download still running when node1 is asked to leave");
 
             long t0 = System.nanoTime();
-            Files.delete(bed.nodeDir("node1").resolve("etc/org.vanycast.core.node.cfg"));
+            trigger.leave(bed);
             Matcher[] left = {null};
             assertTrue(RobustBed.poll(90_000, 20, () -> (left[0] = LEFT.matcher(bed.logText("node1"))).find()),
                     "node1 left its group: " + bed.tail("node1"));
@@ -72,11 +86,13 @@ class GracefulLeaveIT {
             assertEquals(bed.tb.address("node2"), bed.agents.cnAgent().bindings().get(bed.x()),
                     "the client's binding for X points to node2");
 
-            String line = String.format("graceful leave: %d downloads of %d kB, %.0f%% received when node1 was asked to leave;"
+            String handoff = bed.logText("node1").lines().filter(l -> l.contains("role=DONOR")).reduce((a, b) -> b).orElse("");
+            System.out.println("graceful leave (" + how + "), node1: " + handoff.substring(Math.max(0, handoff.indexOf("handoff="))));
+            String line = String.format("graceful leave (" + how + "): %d downloads of %d kB, %.0f%% received when node1 was asked to leave;"
                     + " node1 handed off %s and left after %d ms; all intact on node2, %d resets",
                     count, size / 1024, 100.0 * before / (count * size), left[0].group(1), leaveMillis, resets);
             System.out.println(line);
-            Files.writeString(out.resolve("leave-" + count + ".csv"), "downloads,kbytes_each,leave_ms,resets\n"
+            Files.writeString(out.resolve("leave-" + how + "-" + count + ".csv"), "downloads,kbytes_each,leave_ms,resets\n"
                     + String.format("%d,%d,%d,%d%n", count, size / 1024, leaveMillis, resets));
         }
     }
