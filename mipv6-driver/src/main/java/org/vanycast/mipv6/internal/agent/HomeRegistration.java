@@ -96,17 +96,25 @@ final class HomeRegistration {
         }
     }
 
+    /** A home Binding Update and its sequence number. */
+    record Update(int sequence, Ipv6Packet packet) {
+    }
+
+    /** The next ESP-protected home Binding Update (sequence and ESP counter advanced). */
+    Update nextUpdate(int lifetimeUnits) {
+        synchronized (lock) {
+            sequence = (sequence + 1) & 0xffff;
+            BindingUpdate bu = new BindingUpdate(sequence, BindingUpdate.FLAG_ACK | BindingUpdate.FLAG_HOME_REGISTRATION,
+                    lifetimeUnits, List.of());
+            return new Update(sequence, toHa.protect(careOf, homeAgent, home, null, bu));
+        }
+    }
+
     /** Sends the registration through {@code sender} and waits for an accepting acknowledgement. */
     void register(PacketSender sender, int lifetimeUnits, Duration timeout) throws IOException, InterruptedException {
-        int seq;
-        Ipv6Packet p;
-        synchronized (lock) {
-            seq = sequence = (sequence + 1) & 0xffff;
-            BindingUpdate bu = new BindingUpdate(seq, BindingUpdate.FLAG_ACK | BindingUpdate.FLAG_HOME_REGISTRATION,
-                    lifetimeUnits, List.of());
-            p = toHa.protect(careOf, homeAgent, home, null, bu);
-        }
-        sender.send(p);
+        Update u = nextUpdate(lifetimeUnits);
+        int seq = u.sequence();
+        sender.send(u.packet());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
