@@ -114,6 +114,11 @@ final class NodeFramework {
         // sockets (tcp-handoff); sun.misc for Jetty.
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
         p.put("felix.log.level", "1");
+        // The anycast node component's activation waits for its JGroups join (failure.timeout.ms,
+        // 5 s in the demo). A component binding the AnycastNode service meanwhile waits for that
+        // activation only SCR's lock timeout (default 5000 ms), then gives up the bind for good:
+        // the demo's wiring then never saw its coordinator ("not joined its group yet").
+        p.put("ds.lock.timeout.milliseconds", "60000");
         p.put("felix.startlevel.bundle", Integer.toString(HIGHEST_START_LEVEL));
 
         p.put(NodeProperties.NAME, config.name());
