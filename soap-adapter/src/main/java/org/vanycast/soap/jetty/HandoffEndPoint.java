@@ -32,6 +32,10 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
     private final ManagedSelector managedSelector;
     private ByteBuffer prefix;
     private volatile int detachedInterest;
+    // Set while the key is cancelled for a handoff: Jetty's queued interest updates (a held write
+    // asks for OP_WRITE) must not touch the cancelled key — ChannelEndPoint closes the endpoint on
+    // CancelledKeyException, which killed a connection captured mid-response.
+    private volatile boolean detached;
 
     HandoffEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
             Executor executor, ByteBuffer prefix, int maxResponseHead) throws IOException {
@@ -145,6 +149,7 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
         // The JDK keeps the fd of a selector-registered channel open after close() until the
         // selector deregisters it: the migrator's close of the released socket would not free
         // the 4-tuple, and the same connection could not come back to this node.
+        detached = true;
         managedSelector.submit(selector -> {
             SelectionKey key = getChannel().keyFor(selector);
             if (key != null) {
@@ -177,11 +182,21 @@ final class HandoffEndPoint extends SocketChannelEndPoint implements ServerSide 
                     selector.selectNow();
                 }
                 replaceKey(getChannel().register(selector, detachedInterest, this));
+                detached = false;
+                super.updateKey(); // interest changes asked for while detached
+
             } catch (IOException | RuntimeException e) {
                 LOG.warn("{}: could not take the connection back after a rollback: {}", tracked.key(), e.toString());
                 close(e);
             }
         });
+    }
+
+    @Override
+    public void updateKey() {
+        if (!detached) {
+            super.updateKey();
+        }
     }
 
     @Override
