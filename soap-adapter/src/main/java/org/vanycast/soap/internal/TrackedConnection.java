@@ -37,6 +37,9 @@ public final class TrackedConnection {
     private boolean requestEnded;
     private boolean participates = true;
     private boolean fault;
+    // The request body as the connector parsed it (any servlet, CXF or not), up to the limit.
+    private java.io.ByteArrayOutputStream wireBody;
+    private boolean wireBodyOverflow;
     private long exchanges;
 
     private Handoff handoff = Handoff.NONE;
@@ -69,11 +72,44 @@ public final class TrackedConnection {
         exchangeActive = true;
         // Jetty reports the end of a body-less request only lazily; it has ended when it began.
         requestEnded = r.bodyComplete();
+        wireBody = null;
+        wireBodyOverflow = false;
         fault = false;
         participates &= endpointTakesPart;
         exchanges++;
         wire.expectResponseTo(r.method());
         notifyAll();
+    }
+
+    /**
+     * The connector parsed a chunk of the request body. Kept up to {@code limit} bytes, so that
+     * requests are replayable even where the CXF feature does not run (a bus that is not an
+     * OSGi service, a plain servlet); the chunk itself is not consumed.
+     */
+    public synchronized void requestContent(ByteBuffer chunk, int limit) {
+        if (request == null || !exchangeActive || wireBodyOverflow || request.bodyComplete()) {
+            return;
+        }
+        int n = chunk.remaining();
+        if (wireBody == null) {
+            wireBody = new java.io.ByteArrayOutputStream(Math.min(limit, Math.max(n, 256)));
+        }
+        if (wireBody.size() + n > limit) {
+            wireBodyOverflow = true;
+            wireBody = null;
+            return;
+        }
+        byte[] b = new byte[n];
+        chunk.duplicate().get(b);
+        wireBody.write(b, 0, n);
+    }
+
+    /** The connector parsed the whole request body: record it, unless it overflowed. */
+    public synchronized void requestContentEnd() {
+        if (request != null && exchangeActive && !wireBodyOverflow && !request.bodyComplete()) {
+            requestBody(wireBody == null ? new byte[0] : wireBody.toByteArray(), true);
+        }
+        wireBody = null;
     }
 
     /** The CXF interceptor recorded the body it tee'd off the request stream. */

@@ -46,6 +46,22 @@ final class RequestRecorder implements HttpChannel.Listener {
     }
 
     @Override
+    public void onRequestContent(Request request, java.nio.ByteBuffer content) {
+        TrackedConnection t = tracked(request);
+        if (t != null) {
+            t.requestContent(content, settings.get().maxRequestBody());
+        }
+    }
+
+    @Override
+    public void onRequestContentEnd(Request request) {
+        TrackedConnection t = tracked(request);
+        if (t != null) {
+            t.requestContentEnd();
+        }
+    }
+
+    @Override
     public void onRequestEnd(Request request) {
         TrackedConnection t = tracked(request);
         if (t != null) {
