@@ -109,7 +109,9 @@ class ChannelAttackIT {
         assertTrue(reply.startsWith("ok "), reply);
         link.stop();
         byte[] recorded = ChannelCapture.donorBytes(link.file(), bed.tb.address("node1"), RobustBed.CHANNEL_PORT);
-        assertTrue(recorded.length > 1000, "the handoff's Prepare and Init were recorded: " + recorded.length + " bytes");
+        // from the TLS ClientHello (record type 22) that opened the link through the Prepare and Init after it
+        assertTrue(recorded.length > 1000 && recorded[0] == 22, "the handoff's link was recorded from its first byte: "
+                + recorded.length + " bytes");
         long acceptedBefore = acceptorRows("node2");
 
         InetSocketAddress node2 = new InetSocketAddress(bed.tb.address("node2"), RobustBed.CHANNEL_PORT);

@@ -277,7 +277,24 @@ final class NodeBed implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         NodeProcess p = processes.get(node);
+        threadDump(node);
         throw new IOException(node + ": expected " + expected + ", last status '" + last + "'\n" + (p == null ? "" : p.tail()));
+    }
+
+    /** Appends the node JVM's threads to its log (jcmd), for a node that never reached the expected state. */
+    private void threadDump(String node) {
+        NodeProcess p = processes.get(node);
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        try {
+            Process j = new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            work.resolve(node).resolve("node.log").toFile())).start();
+            j.waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // diagnostics only
+        }
     }
 
     /** Runs a command inside a namespace, returns stdout+stderr; fails on a non-zero status. */

@@ -23,8 +23,8 @@ import org.vanycast.core.api.HandoffEvent;
 /**
  * A line-oriented operator endpoint on the node's loopback (reachable only from inside the
  * node's namespace, i.e. by root on the host): {@code handoff [client]:port NODE|*} answers
- * {@code ok <handoff log line>} or {@code failed <why>}; {@code status} answers the
- * node's name, role and member count. One request per connection.
+ * {@code ok <handoff log line>} or {@code failed <why>}; {@code leave} hands every client to other members and leaves the group (graceful leave);
+ * {@code status} answers the node's name, role and member count. One request per connection.
  */
 final class ControlEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlEndpoint.class);
@@ -117,8 +117,21 @@ final class ControlEndpoint implements AutoCloseable {
         if (w.length == 1 && w[0].equals("status")) {
             return "ok node=" + node.nodeName() + " role=" + node.role() + " members=" + node.members().size();
         }
+        if (w.length == 1 && w[0].equals("leave")) {
+            try {
+                node.leave(false).get(120, TimeUnit.SECONDS);
+                return "ok left the group after handing off its clients";
+            } catch (ExecutionException e) {
+                return "failed " + String.valueOf(e.getCause().getMessage()).replace('\n', ' ');
+            } catch (TimeoutException e) {
+                return "failed leave not done within 120 s";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "failed interrupted";
+            }
+        }
         if (w.length != 3 || !w[0].equals("handoff")) {
-            return "failed usage: handoff [client]:port NODE|*  or  status";
+            return "failed usage: handoff [client]:port NODE|*  or  leave  or  status";
         }
         InetSocketAddress client;
         try {

@@ -70,8 +70,8 @@ final class BenchReport {
         }
         out.println();
         out.println("Figure 14 — client-perceived gap (median ms): last byte from donor -> first byte from acceptor");
-        out.printf(Locale.ROOT, "%-22s %12s %12s %14s %16s%n", "point", "RR in adv.", "RR at Init", "paper 4Lcs+Lss",
-                "goal 2Lcs+Lss+2");
+        out.printf(Locale.ROOT, "%-22s %12s %12s %14s %16s %16s %16s%n", "point", "RR in adv.", "RR at Init",
+                "paper 4Lcs+Lss", "goal 2Lcs+Lss+2", "redirect in adv.", "redirect at Init");
         for (String exp : List.of("fig14-lcs", "fig14-lss")) {
             for (int l : HandoffBench.LATENCIES) {
                 int lcs = exp.equals("fig14-lcs") ? l : 40;
@@ -80,8 +80,13 @@ final class BenchReport {
                         && r.rrInAdvance(), "gap");
                 double without = median(rows, r -> r.experiment().equals(exp) && r.lcsMs() == lcs && r.lssMs() == lss
                         && !r.rrInAdvance(), "gap");
-                out.printf(Locale.ROOT, "%-22s %12s %12s %14d %16d%n", "L_CS=" + lcs + " L_SS=" + lss, fmt(with),
-                        fmt(without), 4 * lcs + lss, 2 * lcs + lss + 2);
+                double redirectWith = median(rows, r -> r.experiment().equals(exp) && r.lcsMs() == lcs
+                        && r.lssMs() == lss && r.rrInAdvance(), "redirect");
+                double redirectWithout = median(rows, r -> r.experiment().equals(exp) && r.lcsMs() == lcs
+                        && r.lssMs() == lss && !r.rrInAdvance(), "redirect");
+                out.printf(Locale.ROOT, "%-22s %12s %12s %14d %16d %16s %16s%n", "L_CS=" + lcs + " L_SS=" + lss,
+                        fmt(with), fmt(without), 4 * lcs + lss, 2 * lcs + lss + 2, fmt(redirectWith),
+                        fmt(redirectWithout));
             }
         }
     }

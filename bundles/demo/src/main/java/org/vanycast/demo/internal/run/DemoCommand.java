@@ -9,12 +9,13 @@ import java.util.Map;
 
 /**
  * {@code ./vanycast demo [--json] [--nodes 3] [--size-mb 8] [--rate-kb 800] [--client-ms 10]
- * [--node-ms 5] [--out results/demo]}: the handoff demo end to end; exit 0 only when
+ * [--node-ms 5] [--leave yes] [--out results/demo]}: the handoff demo end to end (node1 → node2
+ * → node3 by operator, then the last one leaves the group gracefully); exit 0 only when
  * everything was verified.
  */
 public final class DemoCommand {
     static final String USAGE = "usage: vanycast demo [--json] [--nodes 2..5] [--size-mb N] [--rate-kb N]"
-            + " [--client-ms MS] [--node-ms MS] [--out DIR]";
+            + " [--client-ms MS] [--node-ms MS] [--leave yes|no] [--out DIR]";
 
     private DemoCommand() {
     }
@@ -48,8 +49,12 @@ public final class DemoCommand {
                     Long.parseLong(opt.getOrDefault("rate-kb", "800")) * 1000,
                     Double.parseDouble(opt.getOrDefault("client-ms", "10")),
                     Double.parseDouble(opt.getOrDefault("node-ms", "5")),
-                    Path.of(opt.getOrDefault("out", home.resolve("results/demo").toString())).toAbsolutePath(), home);
-            opt.keySet().removeAll(List.of("nodes", "size-mb", "rate-kb", "client-ms", "node-ms", "out"));
+                    Path.of(opt.getOrDefault("out", home.resolve("results/demo").toString())).toAbsolutePath(), home,
+                    !opt.getOrDefault("leave", "yes").equals("no"));
+            if (!List.of("yes", "no").contains(opt.getOrDefault("leave", "yes"))) {
+                throw new IllegalArgumentException("--leave must be yes or no");
+            }
+            opt.keySet().removeAll(List.of("nodes", "size-mb", "rate-kb", "client-ms", "node-ms", "out", "leave"));
             if (!opt.isEmpty()) {
                 return usage(err, "unknown option --" + opt.keySet().iterator().next());
             }

@@ -56,7 +56,7 @@ final class DemoScenario {
     DemoResult run() throws Exception {
         try {
             start();
-            return download("node1", o.acceptors(), o.out());
+            return download("node1", o.acceptors(), o.leaveAtEnd(), o.out());
         } finally {
             close();
         }
@@ -148,7 +148,8 @@ final class DemoScenario {
     }
 
     private void awaitStatus(Testbed tb, NodeContainer n, String expected, long timeoutMillis) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
@@ -164,7 +165,8 @@ final class DemoScenario {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        throw new IOException(n.name + ": expected " + expected + ", last status '" + last + "'\n" + n.logTail());
+        throw new IOException(n.name + ": expected " + expected + ", last status '" + last + "' after " + ms(start)
+                + " ms" + (n.isAlive() ? "" : " (the node process has exited)") + "\n" + n.logTail());
     }
 
     /**
@@ -172,6 +174,11 @@ final class DemoScenario {
      * (the node the client's traffic to X reaches now), is handed along {@code acceptors}.
      */
     DemoResult download(String firstDonor, List<String> acceptors, Path out) throws Exception {
+        return download(firstDonor, acceptors, false, out);
+    }
+
+    /** As above; with {@code leaveAtEnd} the last holder then leaves the group gracefully, handing the client on. */
+    DemoResult download(String firstDonor, List<String> acceptors, boolean leaveAtEnd, Path out) throws Exception {
         Files.createDirectories(out);
         Inet6Address x = tb.logicalAddress();
         Path received = out.resolve("received.bin");
@@ -189,7 +196,7 @@ final class DemoScenario {
         String donor = firstDonor;
         try {
             for (int i = 0; i < acceptors.size(); i++) {
-                long at = o.sizeBytes() * (i + 1) / (acceptors.size() + 1);
+                long at = o.sizeBytes() * (i + 1) / (acceptors.size() + (leaveAtEnd ? 2 : 1));
                 if (!awaitBytes(received, at, curl)) {
                     problems.add("download ended before " + at + " bytes: no handoff " + donor + " -> " + acceptors.get(i));
                     break;
@@ -212,6 +219,26 @@ final class DemoScenario {
                 }
                 donor = acceptor;
             }
+            if (leaveAtEnd && problems.isEmpty()) {
+                long at = o.sizeBytes() * (acceptors.size() + 1) / (acceptors.size() + 2);
+                if (!awaitBytes(received, at, curl)) {
+                    problems.add("download ended before " + at + " bytes: " + donor + " did not leave");
+                } else {
+                    long t = System.nanoTime();
+                    String reply = NodeContainer.control(tb, donor, "leave");
+                    boolean ok = reply.startsWith("ok ");
+                    String holder = ok ? holder(x) : "";
+                    log.printf("%s leaves the group at %d bytes: %s (%d ms)%n", donor, Files.size(received),
+                            ok ? "its client went to " + holder : reply, ms(t));
+                    handoffs.add(new DemoResult.Handoff(donor, holder, at, ok && !holder.isEmpty(), ok ? "COMPLETED" : "FAILED",
+                            Map.of(), -1, "graceful leave: " + reply));
+                    if (!ok || holder.isEmpty()) {
+                        problems.add("graceful leave of " + donor + ": " + reply);
+                    } else {
+                        donor = holder;
+                    }
+                }
+            }
         } finally {
             if (!curl.waitFor(o.sizeBytes() / o.rateBytes() * 3 + 60, TimeUnit.SECONDS)) {
                 curl.destroyForcibly();
@@ -228,10 +255,11 @@ final class DemoScenario {
         }
         Inet6Address b = agents.cnAgent().bindings().get(x);
         String binding = b == null ? "" : Topology.str(b);
-        // Before any handoff the client holds no binding (X is reached through the home agent).
-        String expectedCareOf = donor.equals(firstDonor) && firstDonor.equals("node1") ? ""
-                : Topology.str(tb.address(donor));
-        if (!binding.equals(expectedCareOf) && !donor.equals(firstDonor)) {
+        // After a completed handoff the client's binding names the node serving it now; without
+        // one the binding is whatever an earlier download left (none on a fresh testbed).
+        boolean moved = handoffs.stream().anyMatch(DemoResult.Handoff::completed);
+        String expectedCareOf = moved ? Topology.str(tb.address(donor)) : binding;
+        if (!binding.equals(expectedCareOf)) {
             problems.add("client binding for X is '" + binding + "', expected '" + expectedCareOf + "' (" + donor + ")");
         }
         ClientTrace trace = ClientTrace.of(capture.frames(), NodeContainer.HTTP_PORT, clientPort < 0 ? 0 : clientPort);
@@ -275,6 +303,21 @@ final class DemoScenario {
                     names.getOrDefault(s.source(), Topology.str(s.source()))));
         }
         return out;
+    }
+
+    /** The node the client's binding for X points to, waiting a little for the cn-agent to install it. */
+    private String holder(Inet6Address x) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            Inet6Address b = agents.cnAgent().bindings().get(x);
+            for (NodeContainer n : nodes) {
+                if (tb.address(n.name).equals(b)) {
+                    return n.name;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return "";
     }
 
     private static boolean awaitBytes(Path file, long bytes, Process curl) throws IOException, InterruptedException {

@@ -72,7 +72,7 @@ public final class HandoffBench {
             o = new Options(2, List.of(), Long.parseLong(opt.getOrDefault("size-kb", "600")) * 1024,
                     Long.parseLong(opt.getOrDefault("rate-kb", "100")) * 1000, 10, 5,
                     Path.of(opt.getOrDefault("out", home.resolve("results/bench-handoff").toString())).toAbsolutePath(),
-                    home);
+                    home, false);
             opt.keySet().removeAll(List.of("trials", "size-kb", "rate-kb", "out", "only"));
             if (!opt.isEmpty()) {
                 throw new IllegalArgumentException("unknown option --" + opt.keySet().iterator().next());

@@ -14,9 +14,10 @@ import java.util.List;
  * @param nodeMs         one-way latency of each node's link
  * @param out            results folder (report, CSV, PNG, capture, node logs)
  * @param repository     the repository root (its {@code ./vanycast} starts the nodes)
+ * @param leaveAtEnd     whether the last acceptor then leaves the group gracefully (its client moves on)
  */
 record Options(int nodes, List<String> acceptors, long sizeBytes, long rateBytes, double clientMs, double nodeMs,
-               Path out, Path repository) {
+               Path out, Path repository, boolean leaveAtEnd) {
     Options {
         if (nodes < 2 || nodes > 5) {
             throw new IllegalArgumentException("--nodes must be 2..5");

@@ -22,7 +22,7 @@ class EndToEndHandoffIT {
     void shouldDeliverDownloadIntactWhileTheContactNodeHandsItToAnotherNode() throws Exception {
         Path module = Path.of("").toAbsolutePath();
         Path out = module.resolve("target/e2e");
-        Options o = new Options(2, List.of("node2"), 1024 * 1024, 150_000, 10, 5, out, module.resolve("../..").normalize());
+        Options o = new Options(2, List.of("node2"), 1024 * 1024, 150_000, 10, 5, out, module.resolve("../..").normalize(), false);
 
         DemoResult r = new DemoScenario(o, System.out).run();
         DemoReport.text(r, o, System.out);
