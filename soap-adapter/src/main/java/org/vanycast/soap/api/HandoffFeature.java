@@ -29,7 +29,10 @@ public final class HandoffFeature implements AbstractPortableFeature {
 
     /** Takes the interceptors off again (bus-wide use in a dynamic container). */
     public void remove(InterceptorProvider provider) {
-        provider.getInInterceptors().removeIf(i -> i instanceof HandoffWireTapIn);
-        provider.getOutFaultInterceptors().removeIf(i -> i instanceof HandoffFaultOut);
+        // Only this adapter's: another adapter on the same bus keeps its own interceptors.
+        String in = new HandoffWireTapIn(handoff).getId();
+        String fault = new HandoffFaultOut(handoff).getId();
+        provider.getInInterceptors().removeIf(i -> i instanceof HandoffWireTapIn t && t.getId().equals(in));
+        provider.getOutFaultInterceptors().removeIf(i -> i instanceof HandoffFaultOut f && f.getId().equals(fault));
     }
 }
