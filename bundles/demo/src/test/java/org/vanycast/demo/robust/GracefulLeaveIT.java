@@ -16,9 +16,10 @@ import org.vanycast.testbed.Capture;
 
 /**
  * Issue 7: a node with many active downloads is asked to leave and every download completes
- * intact on the other node. Two ways an operator asks: removing the node's
- * {@code org.vanycast.core.node} configuration (the component's deactivation is the graceful
- * leave), or SIGTERM to the node container (the launcher stops its framework). The count is
+ * intact on the other node. Three ways an operator asks: {@code leave} on the node's control
+ * endpoint, removing the node's {@code org.vanycast.core.node} configuration (the component's
+ * deactivation is the graceful leave), or SIGTERM to the node container (the launcher stops
+ * its framework). The count is
  * {@code -Drobust.leave.downloads} (default 10; the issue's 50 is a heavier manual run).
  */
 @Tag("netns")
@@ -28,6 +29,14 @@ class GracefulLeaveIT {
     @Test
     void shouldHandEveryActiveDownloadToAnotherNodeWhenTheOperatorRemovesTheNodesConfiguration() throws Exception {
         leave("config", bed -> Files.delete(bed.nodeDir("node1").resolve("etc/org.vanycast.core.node.cfg")));
+    }
+
+    @Test
+    void shouldHandEveryActiveDownloadToAnotherNodeWhenTheOperatorAsksTheNodeToLeave() throws Exception {
+        leave("control", bed -> {
+            String reply = bed.control("node1", "leave");
+            assertTrue(reply.startsWith("ok"), "leave on node1's control endpoint: " + reply);
+        });
     }
 
     @Test
