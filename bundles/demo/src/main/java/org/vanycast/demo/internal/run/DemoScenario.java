@@ -77,9 +77,16 @@ final class DemoScenario {
         Files.createDirectories(data);
         sha = writeDocument(data.resolve("demo.bin"), o.sizeBytes());
         Path ca = work.resolve("ca");
-        check(CaCommand.run(new String[] {"init", "--dir", ca.toString(), "--group", "demo"}) == 0, "ca init");
-        for (String n : cfg.nodeNames()) {
-            check(CaCommand.run(new String[] {"issue", "--dir", ca.toString(), "--node", n}) == 0, "ca issue " + n);
+        // The CA command reports on standard output, which --json keeps for the summary alone.
+        PrintStream stdout = System.out;
+        System.setOut(log);
+        try {
+            check(CaCommand.run(new String[] {"init", "--dir", ca.toString(), "--group", "demo"}) == 0, "ca init");
+            for (String n : cfg.nodeNames()) {
+                check(CaCommand.run(new String[] {"issue", "--dir", ca.toString(), "--node", n}) == 0, "ca issue " + n);
+            }
+        } finally {
+            System.setOut(stdout);
         }
         log.printf("testbed %s: client, router (client link %.0f ms one way, %d kbit/s; node links %.0f ms), ha, %d nodes%n",
                 id, o.clientMs(), o.rateBytes() * 8 / 1000, o.nodeMs(), o.nodes());
