@@ -68,9 +68,30 @@ final class DonorHandoff {
         return acceptor.equals(peer);
     }
 
+    String acceptor() {
+        return acceptor;
+    }
+
     /** After a failure: the channel serving each connection now (null where resume failed). */
     List<SocketChannel> servingChannels() {
         return Arrays.asList(resumed.clone());
+    }
+
+    /**
+     * The acceptor left the group view (killed, hung or cut off) while this handoff awaited its
+     * Done: roll back now, as on the Done timeout, instead of keeping the client frozen until then.
+     */
+    void acceptorLeft() {
+        reply.completeExceptionally(new AcceptorLeft(acceptor));
+    }
+
+    /** A Done that will not come: treated like the Done timeout, only sooner. */
+    static final class AcceptorLeft extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        AcceptorLeft(String acceptor) {
+            super(acceptor + " left the group before its Done");
+        }
     }
 
     /** Completes the wait for the acceptor's answer; false when it is not awaited (late or duplicate). */
@@ -144,8 +165,9 @@ final class DonorHandoff {
             c.transport.disconnect(acceptor); // unblocks a writer stuck on the stalled link
             abortQuietly(AbortReason.TIMEOUT, "no Done within " + c.config.doneTimeout().toMillis() + " ms");
             // the acceptor may have sent its binding (sequence + 1) before it went silent
-            throw rollback(frozen, Reason.DONE_TIMEOUT, "no Done from " + acceptor + " within "
-                    + c.config.doneTimeout().toMillis() + " ms", null, true, (sequence + 1) & 0xFFFF);
+            String why = e instanceof AcceptorLeft ? e.getMessage()
+                    : "no Done from " + acceptor + " within " + c.config.doneTimeout().toMillis() + " ms";
+            throw rollback(frozen, Reason.DONE_TIMEOUT, why, null, true, (sequence + 1) & 0xFFFF);
         } finally {
             c.awaiting.remove(id, this);
         }
@@ -164,6 +186,9 @@ final class DonorHandoff {
             Thread.currentThread().interrupt();
             throw new TimeoutException("interrupted");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AcceptorLeft left) {
+                throw left;
+            }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }

@@ -197,6 +197,19 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         acceptor.expire(clock.nanoTime());
     }
 
+    /**
+     * The members of the new group view: a donor awaiting the Done of an acceptor that is no
+     * longer among them rolls back now (the view follows a killed process within about a
+     * second, the Done timeout is several).
+     */
+    public void membersChanged(java.util.Set<String> present) {
+        for (DonorHandoff h : awaiting.values()) {
+            if (!present.contains(h.acceptor())) {
+                h.acceptorLeft();
+            }
+        }
+    }
+
     @Override
     public void onMessage(String peer, NodeMessage m) {
         if (m instanceof Prepare p) {

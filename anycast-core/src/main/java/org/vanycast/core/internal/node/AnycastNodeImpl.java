@@ -130,6 +130,14 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     }
 
     @Override
+    public void membersChanged(List<MemberInfo> members) {
+        HandoffCoordinator c = coordinator;
+        if (c != null) {
+            c.membersChanged(members.stream().map(MemberInfo::name).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Override
     public void contactReasserted(long epoch) {
         LOG.info("node {}: still contact after a partition merged (epoch {}); registering again", settings.node(), epoch);
         contactPending = true;
