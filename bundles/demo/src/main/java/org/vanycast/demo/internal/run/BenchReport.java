@@ -34,10 +34,43 @@ final class BenchReport {
                     .append(r.problems().replace('"', '\'')).append("\"\n");
         }
         Files.writeString(dir.resolve("handoff-bench.csv"), csv);
+        local(rows, out);
         table1(rows, out);
         fig14(rows, out);
         ImageIO.write(plot(rows), "png", dir.resolve("fig14-gap.png").toFile());
         out.println("CSV: " + dir.resolve("handoff-bench.csv") + "  plot: " + dir.resolve("fig14-gap.png"));
+    }
+
+    /** Phases with no emulated delay, and the freeze-to-live sum the issue sets a goal for. */
+    private static void local(List<HandoffBench.Row> rows, PrintStream out) {
+        List<HandoffBench.Row> t = rows.stream().filter(r -> r.experiment().equals("local")).toList();
+        if (t.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Local handoff work, no emulated delay (median ms over " + t.size() + " trials)");
+        for (String p : PhaseCsv.PHASES) {
+            out.printf(Locale.ROOT, "%-10s %10s%n", p, fmt3(median(t, r -> true, p)));
+        }
+        List<Double> sums = new ArrayList<>();
+        for (HandoffBench.Row r : t) {
+            if (r.verified()) {
+                double sum = 0;
+                for (String p : List.of("extract", "transfer", "recreate", "redirect", "activate")) {
+                    sum += Math.max(0, r.phaseMicros().getOrDefault(p, 0L)) / 1000.0;
+                }
+                sums.add(sum);
+            }
+        }
+        sums.sort(Double::compare);
+        double m = sums.isEmpty() ? -1 : sums.get(sums.size() / 2);
+        out.printf(Locale.ROOT, "%-10s %10s   (extract + transfer + recreate + redirect + activate; goal 0.5)%n",
+                "freeze->live", fmt3(m));
+        out.printf(Locale.ROOT, "%-10s %10s%n", "client gap", fmt3(median(t, r -> true, "gap")));
+    }
+
+    private static String fmt3(double v) {
+        return v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static void table1(List<HandoffBench.Row> rows, PrintStream out) {
