@@ -3,6 +3,7 @@ package org.vanycast.core.internal.handoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,8 +114,11 @@ final class DonorHandoff {
         }
         timer.end(HandoffPhase.PREPARE);
         try {
+            // one deadline for the whole batch: a leave moving N connections of one client waits
+            // at most one drain timeout, not N of them (connections already drained cost one poll)
+            long deadline = c.clock.nanoTime() + c.config.drainTimeout().toNanos();
             for (Outgoing o : outgoing) {
-                migrator.drain(o.channel(), c.config.drainTimeout());
+                migrator.drain(o.channel(), Duration.ofNanos(Math.max(0, deadline - c.clock.nanoTime())));
             }
         } catch (IOException e) {
             abortQuietly(AbortReason.DONOR_CANCELLED, "drain failed");

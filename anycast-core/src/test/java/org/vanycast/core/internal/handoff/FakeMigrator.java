@@ -27,6 +27,10 @@ public final class FakeMigrator implements ConnectionMigrator {
     private final AtomicInteger activationCalls = new AtomicInteger();
     /** When set, recreate waits for it: an acceptor that is slow to re-create the socket. */
     public volatile java.util.concurrent.CountDownLatch recreateGate;
+    /** The timeout each drain call was given, in call order. */
+    public final java.util.List<Duration> drainTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When set, runs in each drain with its timeout: e.g. a client that never acknowledges uses it all up. */
+    public volatile java.util.function.Consumer<Duration> onDrain;
     public final AtomicInteger released = new AtomicInteger();
     public final AtomicInteger resumed = new AtomicInteger();
     public final AtomicInteger recreated = new AtomicInteger();
@@ -47,6 +51,11 @@ public final class FakeMigrator implements ConnectionMigrator {
     public long drain(SocketChannel connection, Duration timeout) throws IOException {
         if (failDrain) {
             throw new IOException("injected: drain failed");
+        }
+        drainTimeouts.add(timeout);
+        java.util.function.Consumer<Duration> hook = onDrain;
+        if (hook != null) {
+            hook.accept(timeout);
         }
         return 0;
     }
