@@ -1,25 +1,16 @@
 package org.vanycast.demo.internal.run;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.vanycast.core.internal.cli.CaCommand;
 import org.vanycast.testbed.Agents;
 import org.vanycast.testbed.Capture;
 import org.vanycast.testbed.Testbed;
@@ -35,8 +26,6 @@ import org.vanycast.testbed.Topology;
  * Everything it created is removed when it returns, even on failure.
  */
 final class DemoScenario {
-    private static final Pattern CLIENT_PORT = Pattern.compile("\\]:(\\d+)\\s+\\[[^]]+\\]:" + NodeContainer.HTTP_PORT);
-
     private final Options o;
     private final PrintStream log;
 
@@ -45,11 +34,9 @@ final class DemoScenario {
         this.log = log;
     }
 
+    private ContainerBed bed;
     private Testbed tb;
     private Agents agents;
-    private final List<NodeContainer> nodes = new ArrayList<>();
-    private Path work;
-    private Path data;
     private String sha;
 
     /** Builds the testbed, runs one download along {@code o.acceptors()} from node1, removes everything. */
@@ -65,49 +52,20 @@ final class DemoScenario {
     /** Testbed, agents, CA and the node containers; node1 is the contact node when it returns. */
     void start() throws Exception {
         String id = "d" + ProcessHandle.current().pid() % 10_000_000;
-        work = Files.createTempDirectory("vanycast-demo-");
-        Path dist = o.repository().resolve("bundles/node/target/vanycast-node");
-        Path demoJar = demoJar();
-        if (!Files.isDirectory(dist.resolve("lib"))) {
-            throw new IOException("node distribution missing (" + dist + "): run ./vanycast build");
-        }
         Files.createDirectories(o.out());
-        TestbedConfig cfg = baseConfig(id, o);
-        data = work.resolve("data");
-        Files.createDirectories(data);
-        sha = writeDocument(data.resolve("demo.bin"), o.sizeBytes());
-        Path ca = work.resolve("ca");
-        // The CA command reports on standard output, which --json keeps for the summary alone.
-        PrintStream stdout = System.out;
-        System.setOut(log);
-        try {
-            check(CaCommand.run(new String[] {"init", "--dir", ca.toString(), "--group", "demo"}) == 0, "ca init");
-            for (String n : cfg.nodeNames()) {
-                check(CaCommand.run(new String[] {"issue", "--dir", ca.toString(), "--node", n}) == 0, "ca issue " + n);
-            }
-        } finally {
-            System.setOut(stdout);
-        }
         log.printf("testbed %s: client, router (client link %.0f ms one way, %d kbit/s; node links %.0f ms), ha, %d nodes%n",
                 id, o.clientMs(), o.rateBytes() * 8 / 1000, o.nodeMs(), o.nodes());
-        tb = Testbed.create(cfg);
-        agents = Agents.start(tb);
-        Path secret = work.resolve("home.secret");
-        agents.writeSecret(secret);
-        for (String n : cfg.nodeNames()) {
-            nodes.add(NodeContainer.prepare(tb, n, work, dist, demoJar, ca, secret, data));
-        }
-        startNodes(tb, nodes, data);
+        bed = ContainerBed.start(ContainerBed.spec(baseConfig(id, o), o.repository()).logs(o.out().resolve("logs")).log(log)
+                // e.g. -Dorg.slf4j.simpleLogger.log.org.vanycast.soap=debug for a closer look at a node
+                .javaOptionsAll(System.getProperty("vanycast.demo.node.java.options", "")));
+        tb = bed.testbed();
+        agents = bed.agents();
+        sha = bed.document("demo.bin", o.sizeBytes());
     }
 
     /** The demo's WAN: the client's link is shaped (not curl), so the client reads at full speed and its window stays open. */
     static TestbedConfig baseConfig(String id, Options o) {
-        TestbedConfig cfg = new TestbedConfig(id, o.nodes(), Map.of(), Map.of(), false).withLatency("client", o.clientMs())
-                .withBandwidth("client", (int) (o.rateBytes() * 8 / 1000));
-        for (int i = 1; i <= o.nodes(); i++) {
-            cfg = cfg.withLatency("node" + i, o.nodeMs());
-        }
-        return cfg;
+        return ContainerBed.wan(id, o.nodes(), o.clientMs(), (int) (o.rateBytes() * 8 / 1000), o.nodeMs());
     }
 
     Testbed testbed() {
@@ -115,65 +73,16 @@ final class DemoScenario {
     }
 
     List<NodeContainer> nodes() {
-        return nodes;
+        return bed.nodes();
     }
 
     /** Stops the containers, copies their logs and handoff CSVs to the results, removes the testbed. */
     void close() {
-        for (NodeContainer n : nodes) {
-            n.close();
-            copyQuietly(n.dir.resolve("node.log"), o.out().resolve("logs/" + n.name + ".log"));
-            copyQuietly(n.handoffCsv(), o.out().resolve("logs/" + n.name + "-handoffs.csv"));
-        }
-        nodes.clear();
-        if (tb != null) {
-            tb.close();
+        if (bed != null) {
+            bed.close();
+            bed = null;
             tb = null;
         }
-        if (work != null) {
-            deleteTree(work);
-            work = null;
-        }
-    }
-
-    private void startNodes(Testbed tb, List<NodeContainer> nodes, Path data) throws Exception {
-        long t0 = System.nanoTime();
-        NodeContainer first = nodes.get(0);
-        first.start(o.repository(), tb.ns(first.name), tb.address(first.name), data);
-        awaitStatus(tb, first, "role=CONTACT", 60_000);
-        log.printf("node1 up, contact node (X registered at the home agent) after %d ms%n", ms(t0));
-        // One after another: nodes that start together may each find no group within JGroups'
-        // discovery time on a loaded machine and form their own, and the merge that follows moves
-        // the contact role away from the node that holds X's home registration.
-        for (int i = 1; i < nodes.size(); i++) {
-            NodeContainer n = nodes.get(i);
-            n.start(o.repository(), tb.ns(n.name), tb.address(n.name), data);
-            awaitStatus(tb, first, "members=" + (i + 1), 60_000);
-            awaitStatus(tb, first, "role=CONTACT", 1000);
-        }
-        log.printf("%d node containers up, one group, after %d ms%n", nodes.size(), ms(t0));
-    }
-
-    private void awaitStatus(Testbed tb, NodeContainer n, String expected, long timeoutMillis) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                last = NodeContainer.control(tb, n.name, "status");
-                if (last.contains(expected)) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e.toString();
-            }
-            if (!n.isAlive()) {
-                break;
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        throw new IOException(n.name + ": expected " + expected + ", last status '" + last + "' after " + ms(start)
-                + " ms" + (n.isAlive() ? "" : " (the node process has exited)") + "\n" + n.logTail());
     }
 
     /**
@@ -209,11 +118,11 @@ final class DemoScenario {
                     break;
                 }
                 if (clientPort < 0) {
-                    clientPort = clientPort(tb);
+                    clientPort = clientPort();
                 }
                 String acceptor = acceptors.get(i);
                 long t = System.nanoTime();
-                String reply = NodeContainer.control(tb, donor, "handoff [" + Topology.str(tb.address("client")) + "]:"
+                String reply = bed.control(donor, "handoff [" + Topology.str(tb.address("client")) + "]:"
                         + clientPort + " " + acceptor);
                 boolean ok = reply.startsWith("ok ");
                 log.printf("handoff %s -> %s at %d bytes: %s (%d ms)%n", donor, acceptor, Files.size(received),
@@ -232,7 +141,7 @@ final class DemoScenario {
                     problems.add("download ended before " + at + " bytes: " + donor + " did not leave");
                 } else {
                     long t = System.nanoTime();
-                    String reply = NodeContainer.control(tb, donor, "leave");
+                    String reply = bed.control(donor, "leave");
                     boolean ok = reply.startsWith("ok ");
                     String holder = ok ? holder(x) : "";
                     log.printf("%s leaves the group at %d bytes: %s (%d ms)%n", donor, Files.size(received),
@@ -253,7 +162,7 @@ final class DemoScenario {
             }
         }
         int exit = curl.isAlive() ? -1 : curl.exitValue();
-        String got = Files.exists(received) ? sha256(received) : "";
+        String got = Files.exists(received) ? ContainerBed.sha256(received) : "";
         if (exit != 0) {
             problems.add("curl exit status " + exit + ": " + Files.readString(out.resolve("curl.log")).strip());
         }
@@ -275,10 +184,10 @@ final class DemoScenario {
         }
         Map<Inet6Address, String> names = new HashMap<>();
         names.put(x, "node1 via home agent");
-        for (NodeContainer n : nodes) {
+        for (NodeContainer n : bed.nodes()) {
             names.put(tb.address(n.name), n.name);
         }
-        List<Map<String, String>> rows = PhaseCsv.read(nodes.stream().map(NodeContainer::handoffCsv).toList());
+        List<Map<String, String>> rows = PhaseCsv.read(bed.nodes().stream().map(NodeContainer::handoffCsv).toList());
         List<ClientTrace.Switch> switches = trace.switches();
         List<DemoResult.Handoff> full = new ArrayList<>();
         for (int i = 0; i < handoffs.size(); i++) {
@@ -317,7 +226,7 @@ final class DemoScenario {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             Inet6Address b = agents.cnAgent().bindings().get(x);
-            for (NodeContainer n : nodes) {
+            for (NodeContainer n : bed.nodes()) {
                 if (tb.address(n.name).equals(b)) {
                     return n.name;
                 }
@@ -339,78 +248,15 @@ final class DemoScenario {
         }
     }
 
-    private static int clientPort(Testbed tb) throws IOException, InterruptedException {
-        Proc.Result r = Proc.inNs(tb.ns("client"), 5000, "ss", "-Htn", "state", "established");
-        Matcher m = CLIENT_PORT.matcher(r.output());
-        if (!m.find()) {
-            throw new IOException("the client's connection to X is not established: " + r.output().strip());
+    private int clientPort() throws IOException, InterruptedException {
+        List<Integer> ports = bed.clientPorts();
+        if (ports.isEmpty()) {
+            throw new IOException("the client's connection to X is not established");
         }
-        return Integer.parseInt(m.group(1));
-    }
-
-    private Path demoJar() throws IOException {
-        Path target = o.repository().resolve("bundles/demo/target");
-        try (Stream<Path> s = Files.list(target)) {
-            return s.filter(p -> p.getFileName().toString().matches("vanycast-demo-.*\\.jar")
-                            && !p.getFileName().toString().contains("sources") && !p.getFileName().toString().contains("tests"))
-                    .findFirst().orElseThrow(() -> new IOException("no vanycast-demo jar in " + target));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException("no vanycast-demo jar in " + target + ": run ./vanycast build");
-        }
-    }
-
-    private static String writeDocument(Path file, long size) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        SecureRandom r = new SecureRandom();
-        byte[] buf = new byte[64 * 1024];
-        try (var out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= buf.length) {
-                r.nextBytes(buf);
-                int n = (int) Math.min(buf.length, left);
-                out.write(buf, 0, n);
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static void check(boolean ok, String what) throws IOException {
-        if (!ok) {
-            throw new IOException(what + " failed");
-        }
+        return ports.get(0);
     }
 
     private static long ms(long since) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-    }
-
-    private static void copyQuietly(Path from, Path to) {
-        try {
-            if (Files.exists(from)) {
-                Files.createDirectories(to.getParent());
-                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            // the report still stands without the copy
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp folder left behind is harmless
-        }
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.vanycast.node.internal.demo.NodeProcess;
 import org.vanycast.testbed.Testbed;
 import org.vanycast.testbed.Topology;
@@ -41,7 +43,7 @@ final class NodeContainer implements AutoCloseable {
 
     /** Writes the node's folders and configuration; does not start it. */
     static NodeContainer prepare(Testbed tb, String name, Path work, Path dist, Path demoJar, Path ca, Path secret,
-                                 Path data) throws IOException {
+                                 Path data, String group, Map<String, String> coreOverrides) throws IOException {
         Path dir = work.resolve(name);
         Path etc = dir.resolve("etc");
         Path deploy = dir.resolve("deploy");
@@ -63,19 +65,22 @@ final class NodeContainer implements AutoCloseable {
                 peers.add("[" + a + "]:" + RELAY_PORT);
             }
         }
+        Map<String, String> core = new LinkedHashMap<>();
+        core.put("node.name", name);
+        core.put("group.name", group);
+        core.put("logical.address", x);
+        core.put("ca.dir", ca.toString());
+        core.put("channel", "[" + own + "]:" + CHANNEL_PORT);
+        core.put("membership", "[" + own + "]:" + MEMBERSHIP_PORT);
+        core.put("initial.hosts", String.join(",", hosts));
+        core.put("backups", "1");
+        // JGroups' join (and discovery) wait follows the failure timeout; on a loaded 2-core
+        // machine the first TLS handshakes of a fresh JVM can outlast the 1.5 s default,
+        // and a node that finds nobody founds its own group.
+        core.put("failure.timeout.ms", "5000");
+        core.putAll(coreOverrides);
         write(etc.resolve("org.vanycast.core.node.cfg"),
-                "node.name = " + name,
-                "group.name = demo",
-                "logical.address = " + x,
-                "ca.dir = " + ca,
-                "channel = [" + own + "]:" + CHANNEL_PORT,
-                "membership = [" + own + "]:" + MEMBERSHIP_PORT,
-                "initial.hosts = " + String.join(",", hosts),
-                "backups = 1",
-                // JGroups' join (and discovery) wait follows the failure timeout; on a loaded 2-core
-                // machine the first TLS handshakes of a fresh JVM can outlast the 1.5 s default,
-                // and a node that finds nobody founds its own group.
-                "failure.timeout.ms = 5000");
+                core.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toArray(String[]::new));
         write(etc.resolve("org.vanycast.mipv6.node.cfg"),
                 "rr.in.advance = true",
                 "logical.address = " + x,
@@ -99,13 +104,15 @@ final class NodeContainer implements AutoCloseable {
         Files.writeString(file, String.join("\n", lines) + "\n");
     }
 
-    /** Starts the container in {@code ns} and waits until it listens. */
-    void start(Path repository, String ns, InetAddress own, Path data) throws IOException, InterruptedException {
+    /**
+     * Starts the container in {@code ns} and waits until it listens; {@code javaOptions} (blank:
+     * none) go to the node's JVM, e.g. {@code -Dorg.slf4j.simpleLogger.log.org.vanycast.soap=debug}.
+     */
+    void start(Path repository, String ns, InetAddress own, Path data, String javaOptions)
+            throws IOException, InterruptedException {
         List<String> wrapper = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        String javaOptions = System.getProperty("vanycast.demo.node.java.options", "");
         if (!javaOptions.isBlank()) {
-            // e.g. -Dorg.slf4j.simpleLogger.log.org.vanycast.soap=debug for a closer look at a node
-            wrapper.addAll(List.of("env", "JDK_JAVA_OPTIONS=" + javaOptions));
+            wrapper.addAll(List.of("env", "JDK_JAVA_OPTIONS=" + javaOptions.strip()));
         }
         process = NodeProcess.start(repository, wrapper,
                 List.of("--name", name, "--address", own.getHostAddress(), "--port", Integer.toString(HTTP_PORT),
@@ -150,6 +157,11 @@ final class NodeContainer implements AutoCloseable {
             }
             java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    /** The node container's process (null before {@link #start}). */
+    NodeProcess process() {
+        return process;
     }
 
     Path handoffCsv() {
