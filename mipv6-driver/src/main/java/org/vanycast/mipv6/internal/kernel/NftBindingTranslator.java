@@ -35,6 +35,8 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     private final String table;
     private final Map<Inet6Address, Inet6Address> correspondent = new HashMap<>();
     private final Map<String, Inet6Address> mobile = new HashMap<>();
+    /** Inbound-only halves ({@link #bindMobileInbound}) not yet completed by {@link #bindMobile}. */
+    private final Map<String, Inet6Address> inbound = new HashMap<>();
     private boolean closed;
 
     private NftBindingTranslator(Nftables nft, String table) {
@@ -121,6 +123,25 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     }
 
     @Override
+    public synchronized void bindMobileInbound(Inet6Address client, Inet6Address home, Inet6Address careOf)
+            throws NativeException {
+        Objects.requireNonNull(client);
+        Objects.requireNonNull(home);
+        Objects.requireNonNull(careOf);
+        ensureOpen();
+        String key = a(client) + " . " + a(home);
+        if (careOf.equals(inbound.get(key)) || careOf.equals(mobile.get(key))) {
+            return;
+        }
+        StringBuilder cmd = new StringBuilder();
+        deleteInbound(cmd, client, key);
+        cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
+                .append(" : ").append(a(home)).append(" }\n");
+        nft.run(cmd.toString());
+        inbound.put(key, careOf);
+    }
+
+    @Override
     public synchronized void bindMobile(Inet6Address client, Inet6Address home, Inet6Address careOf) throws NativeException {
         Objects.requireNonNull(client);
         Objects.requireNonNull(home);
@@ -128,15 +149,20 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
         ensureOpen();
         String key = a(client) + " . " + a(home);
         StringBuilder cmd = new StringBuilder();
-        Inet6Address old = mobile.get(key);
-        if (old != null) {
+        boolean inboundReady = careOf.equals(inbound.get(key));
+        if (mobile.get(key) != null) {
             cmd.append("delete element ip6 ").append(table).append(" mn_out { ").append(key).append(" }\n");
-            cmd.append("delete element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(old)).append(" }\n");
+        }
+        if (!inboundReady) {
+            deleteInbound(cmd, client, key);
         }
         cmd.append("add element ip6 ").append(table).append(" mn_out { ").append(key).append(" : ").append(a(careOf)).append(" }\n");
-        cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
-                .append(" : ").append(a(home)).append(" }\n");
+        if (!inboundReady) {
+            cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
+                    .append(" : ").append(a(home)).append(" }\n");
+        }
         nft.run(cmd.toString());
+        inbound.remove(key);
         mobile.put(key, careOf);
     }
 
@@ -144,13 +170,26 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     public synchronized void unbindMobile(Inet6Address client, Inet6Address home) throws NativeException {
         ensureOpen();
         String key = a(client) + " . " + a(home);
-        Inet6Address old = mobile.get(key);
-        if (old == null) {
+        if (mobile.get(key) == null && inbound.get(key) == null) {
             return;
         }
-        nft.run("delete element ip6 " + table + " mn_out { " + key + " }\n"
-                + "delete element ip6 " + table + " mn_in { " + a(client) + " . " + a(old) + " }\n");
+        StringBuilder cmd = new StringBuilder();
+        if (mobile.get(key) != null) {
+            cmd.append("delete element ip6 ").append(table).append(" mn_out { ").append(key).append(" }\n");
+        }
+        deleteInbound(cmd, client, key);
+        nft.run(cmd.toString());
         mobile.remove(key);
+        inbound.remove(key);
+    }
+
+    /** Appends the deletion of whichever mn_in element {@code client} has for this home address. */
+    private void deleteInbound(StringBuilder cmd, Inet6Address client, String key) {
+        Inet6Address old = inbound.get(key) != null ? inbound.get(key) : mobile.get(key);
+        if (old != null) {
+            cmd.append("delete element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(old))
+                    .append(" }\n");
+        }
     }
 
     /** Current correspondent-side bindings (home → care-of), as this instance installed them. */
