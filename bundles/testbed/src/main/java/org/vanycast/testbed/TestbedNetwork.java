@@ -50,6 +50,8 @@ final class TestbedNetwork {
             // Checksum offload off so captures show the checksums that are really on the wire.
             Sh.tryRun(List.of("ip", "netns", "exec", hostNs, "ethtool", "-K", "eth0", "tx", "off"));
             Sh.tryRun(List.of("ip", "netns", "exec", router, "ethtool", "-K", rif, "tx", "off"));
+            steerByFlow(hostNs, "eth0");
+            steerByFlow(router, rif);
         }
         // The home network of ha: a link of its own (veth pair inside ha: this kernel has no
         // dummy interfaces) carrying the home agent address; the router sends it to ha.
@@ -59,6 +61,8 @@ final class TestbedNetwork {
         Sh.run("ip", "-n", ha, "link", "add", "name", "home0", "type", "veth", "peer", "name", "home1");
         Sh.run("ip", "-n", ha, "link", "set", "dev", "home0", "up");
         Sh.run("ip", "-n", ha, "link", "set", "dev", "home1", "up");
+        steerByFlow(ha, "home0");
+        steerByFlow(ha, "home1");
         Sh.run("ip", "-n", ha, "-6", "addr", "add", Topology.str(t.homeAgent()) + "/64", "dev", "home0", "nodad");
         Sh.run("ip", "-n", router, "-6", "route", "add", t.homePrefix(), "via", Topology.str(t.hostAddress("ha")));
         for (String node : c.nodeNames()) {
@@ -66,6 +70,28 @@ final class TestbedNetwork {
             Sh.inNs(t.ns(node), "sysctl", "-qw", "net.ipv6.ip_nonlocal_bind=1", "net.ipv6.conf.all.seg6_enabled=1",
                     "net.ipv6.conf.eth0.seg6_enabled=1");
         }
+    }
+
+    /**
+     * Keeps each flow's packets in order on a link, as a wire does. A veth hands what it
+     * receives to the backlog of the CPU that sent it; two packets of one TCP connection sent
+     * from different CPUs (a pure ACK from softirq, the FIN from the application thread) then
+     * wait in different backlogs and can swap. The client, already in TIME_WAIT, answers the
+     * stale ACK with a duplicate ACK, which the closed server socket answers with a reset.
+     * Receive packet steering on every CPU picks the backlog by flow hash instead: one backlog
+     * per flow, spread over the CPUs as a NIC's receive-side scaling would.
+     */
+    static void steerByFlow(String ns, String dev) throws IOException {
+        String mask = Long.toHexString(cpuMask());
+        // `ip netns exec` mounts the namespace's own sysfs, where its devices are
+        Sh.inNs(ns, "sh", "-c", "for q in /sys/class/net/" + dev + "/queues/rx-*/rps_cpus; do echo " + mask
+                + " > \"$q\" || exit 1; done");
+    }
+
+    /** Every CPU this JVM may run on (at most 63: the masks here are one long). */
+    static long cpuMask() {
+        int n = Math.min(63, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return (1L << n) - 1;
     }
 
     /** Deletes every namespace of testbed {@code id}; returns those deleted. */

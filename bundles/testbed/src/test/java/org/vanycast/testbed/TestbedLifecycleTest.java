@@ -38,6 +38,29 @@ class TestbedLifecycleTest {
         assertFalse(Files.exists(Testbed.STATE_ROOT.resolve(cfg.id())), "state removed");
     }
 
+    /** Packets of one flow must not overtake each other on a link (see TestbedNetwork.steerByFlow). */
+    @Test
+    void shouldSteerEveryLinksReceiveQueuesByFlowOnEveryCpu() throws Exception {
+        TestbedConfig cfg = new TestbedConfig(TestbedSupport.id("rps"), 2, Map.of(), Map.of(), false);
+        try (Testbed tb = Testbed.create(cfg)) {
+            long all = TestbedNetwork.cpuMask();
+            List<String[]> ends = new java.util.ArrayList<>();
+            for (String host : List.of("client", "ha", "node1", "node2")) {
+                ends.add(new String[] {host, "eth0"});
+                ends.add(new String[] {"router", Topology.routerIf(host)});
+            }
+            ends.add(new String[] {"ha", "home0"});
+            ends.add(new String[] {"ha", "home1"});
+            for (String[] end : ends) {
+                Sh.Result r = tb.exec(end[0], "sh", "-c", "cat /sys/class/net/" + end[1] + "/queues/rx-*/rps_cpus");
+                assertEquals(0, r.exit(), r.output());
+                for (String mask : r.output().strip().split("\\s+")) {
+                    assertEquals(all, Long.parseLong(mask.replace(",", ""), 16), end[0] + " " + end[1] + ": " + r.output());
+                }
+            }
+        }
+    }
+
     @Test
     void shouldSweepTestbedWhoseOwnerDied() throws Exception {
         TestbedConfig cfg = TestbedConfig.defaults(TestbedSupport.id("st")).withAgents(false);
