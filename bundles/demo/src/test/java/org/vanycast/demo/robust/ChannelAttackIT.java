@@ -162,7 +162,7 @@ class ChannelAttackIT {
         assertTrue(reply.startsWith("failed "), reply);
 
         finishIntact(curl, got, "crash.bin", capture);
-        assertTrue(bed.process(donor).isAlive(), donor + " still runs");
+        assertTrue(bed.isAlive(donor), donor + " still runs");
         Files.writeString(out.resolve("crash-rollback.csv"), "donor,rollback_ms_after_kill,reply\n" + donor + ","
                 + rollbackMillis + ",\"" + reply.replace('"', '\'') + "\"\n");
     }

@@ -48,6 +48,7 @@ public final class ContainerBed implements AutoCloseable {
         private String javaOptionsAll = "";
         private final List<String> sysctls = new ArrayList<>();
         private Path logs;
+        private Path failedStartLogs;
         private PrintStream log = new PrintStream(OutputStream.nullOutputStream());
 
         private Spec(TestbedConfig config, Path repository) {
@@ -88,6 +89,12 @@ public final class ContainerBed implements AutoCloseable {
         /** Where {@link ContainerBed#close()} keeps the node logs and handoff CSVs (none unless set). */
         public Spec logs(Path dir) {
             this.logs = dir;
+            return this;
+        }
+
+        /** Where {@link ContainerBed#start} keeps the node logs when the bring-up fails (none unless set). */
+        public Spec failedStartLogs(Path dir) {
+            this.failedStartLogs = dir;
             return this;
         }
 
@@ -137,6 +144,9 @@ public final class ContainerBed implements AutoCloseable {
             bed.boot();
             return bed;
         } catch (Exception | Error e) {
+            if (spec.failedStartLogs != null) {
+                bed.keepLogs(spec.failedStartLogs);
+            }
             bed.close();
             throw e;
         }
