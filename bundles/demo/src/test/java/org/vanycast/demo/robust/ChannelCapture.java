@@ -3,11 +3,10 @@ package org.vanycast.demo.robust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import org.vanycast.demo.internal.run.Proc;
 
 /** Reads the group channel off the wire and off a node's sockets (tshark, ss). */
 final class ChannelCapture {
@@ -70,11 +69,6 @@ final class ChannelCapture {
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed");
-        }
-        return out;
+        return Proc.output(60_000, cmd);
     }
 }

@@ -3,7 +3,6 @@ package org.vanycast.demo.robust;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.vanycast.demo.internal.run.ContainerBed;
+import org.vanycast.demo.internal.run.Proc;
 import org.vanycast.testbed.Agents;
 import org.vanycast.testbed.Testbed;
 
@@ -126,10 +126,8 @@ final class RobustBed implements AutoCloseable {
 
     /** TCP resets on port 8080 in a capture file (tshark). */
     static int resets(Path pcap) throws Exception {
-        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", "tcp.flags.reset==1 && tcp.port==" + HTTP_PORT,
-                "-T", "fields", "-e", "frame.number").redirectErrorStream(false).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "tshark on " + pcap);
+        String text = Proc.output(60_000, "tshark", "-r", pcap.toString(), "-Y", "tcp.flags.reset==1 && tcp.port==" + HTTP_PORT,
+                "-T", "fields", "-e", "frame.number");
         return (int) text.lines().filter(l -> !l.isBlank()).count();
     }
 

@@ -1,14 +1,12 @@
 package org.vanycast.demo.soap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.vanycast.demo.internal.run.Proc;
 import org.vanycast.testbed.Capture;
 
 /**
@@ -37,18 +35,10 @@ final class ClientWire {
     }
 
     static ClientWire read(Path pcap) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp.port==" + NodeBed.HTTP_PORT,
+        String out = Proc.output(60_000, "tshark", "-n", "-r", pcap.toString(), "-Y", "tcp.port==" + NodeBed.HTTP_PORT,
                 "-T", "fields", "-E", "separator=,", "-e", "frame.time_epoch", "-e", "ipv6.src", "-e", "ipv6.dst",
                 "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.flags.syn", "-e", "tcp.flags.ack",
-                "-e", "tcp.flags.reset", "-e", "tcp.len").redirectErrorStream(false).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("tshark failed on " + pcap);
-        }
+                "-e", "tcp.flags.reset", "-e", "tcp.len");
         List<Segment> s = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.split(",");

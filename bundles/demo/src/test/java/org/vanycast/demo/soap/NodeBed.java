@@ -1,16 +1,14 @@
 package org.vanycast.demo.soap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vanycast.demo.internal.run.ContainerBed;
+import org.vanycast.demo.internal.run.Proc;
 import org.vanycast.testbed.Testbed;
 import org.vanycast.testbed.Topology;
 
@@ -123,7 +121,7 @@ final class NodeBed implements AutoCloseable {
 
     /** Bytes the client's kernel has received on its connection from {@code clientPort} (ss -i), or -1 if not established. */
     long bytesReceived(int clientPort) throws Exception {
-        String out = run(bed.testbed().ns("client"), 5000, "ss", "-Htin", "state", "established", "sport", "= :" + clientPort);
+        String out = Proc.output(5000, "ip", "netns", "exec", bed.testbed().ns("client"), "ss", "-Htin", "state", "established", "sport", "= :" + clientPort);
         Matcher m = Pattern.compile("bytes_received:(\\d+)").matcher(out);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
@@ -140,26 +138,6 @@ final class NodeBed implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(5);
         }
         throw new IOException("the client received " + got + " of " + bytes + " bytes within " + timeoutMillis + " ms");
-    }
-
-    /** Runs a command inside a namespace, returns stdout+stderr; fails on a non-zero status. */
-    static String run(String ns, long timeoutMillis, String... cmd) throws IOException, InterruptedException {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        c.addAll(List.of(cmd));
-        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": timed out");
-        }
-        String s = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + s.strip());
-        }
-        return s;
     }
 
     @Override
