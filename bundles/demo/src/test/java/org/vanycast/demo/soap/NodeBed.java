@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vanycast.demo.internal.run.BedSpec;
 import org.vanycast.demo.internal.run.ContainerBed;
 import org.vanycast.demo.internal.run.Proc;
 import org.vanycast.testbed.Testbed;
@@ -40,7 +41,7 @@ final class NodeBed implements AutoCloseable {
      */
     static NodeBed start(String tag, int nodes, int clientRateKbit, Map<String, Long> documents,
                          Map<String, String> jvmProps) throws Exception {
-        ContainerBed.Spec spec = ContainerBed.spec(ContainerBed.wan(tag + ProcessHandle.current().pid() % 100_000, nodes,
+        BedSpec spec = ContainerBed.spec(ContainerBed.wan(tag + ProcessHandle.current().pid() % 100_000, nodes,
                         10, clientRateKbit, 5), Path.of("").toAbsolutePath().resolve("../..").normalize())
                 .group("soap")
                 // Namespaced sysctl, nodes only: a small send buffer keeps the server's writes close to

@@ -2,7 +2,6 @@ package org.vanycast.demo.internal.run;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.nio.file.Files;
@@ -38,73 +37,6 @@ public final class ContainerBed implements AutoCloseable {
     public static final int CHANNEL_PORT = NodeContainer.CHANNEL_PORT;
     private static final Pattern CLIENT_PORT = Pattern.compile("\\]:(\\d+)\\s+\\[[^]]+\\]:" + HTTP_PORT + "\\b");
 
-    /** What to bring up; every setter returns this spec. */
-    public static final class Spec {
-        private final TestbedConfig config;
-        private final Path repository;
-        private String group = "demo";
-        private final Map<String, String> coreConfig = new LinkedHashMap<>();
-        private final Map<String, String> javaOptions = new LinkedHashMap<>();
-        private String javaOptionsAll = "";
-        private final List<String> sysctls = new ArrayList<>();
-        private Path logs;
-        private Path failedStartLogs;
-        private PrintStream log = new PrintStream(OutputStream.nullOutputStream());
-
-        private Spec(TestbedConfig config, Path repository) {
-            this.config = config;
-            this.repository = repository;
-        }
-
-        /** The group's name (CA and anycast core); "demo" unless set. */
-        public Spec group(String name) {
-            this.group = name;
-            return this;
-        }
-
-        /** Sets {@code key = value} in every node's {@code org.vanycast.core.node.cfg}, over the defaults. */
-        public Spec coreConfig(String key, String value) {
-            coreConfig.put(key, value);
-            return this;
-        }
-
-        /** JVM options (e.g. {@code -Dname=value}) for the container of {@code node}. */
-        public Spec javaOptions(String node, String options) {
-            javaOptions.merge(node, options, (a, b) -> a + " " + b);
-            return this;
-        }
-
-        /** JVM options for every node container (blank: none). */
-        public Spec javaOptionsAll(String options) {
-            javaOptionsAll = options == null ? "" : options;
-            return this;
-        }
-
-        /** A namespaced sysctl ({@code name=value}) set in every node's namespace before the containers start. */
-        public Spec nodeSysctl(String setting) {
-            sysctls.add(setting);
-            return this;
-        }
-
-        /** Where {@link ContainerBed#close()} keeps the node logs and handoff CSVs (none unless set). */
-        public Spec logs(Path dir) {
-            this.logs = dir;
-            return this;
-        }
-
-        /** Where {@link ContainerBed#start} keeps the node logs when the bring-up fails (none unless set). */
-        public Spec failedStartLogs(Path dir) {
-            this.failedStartLogs = dir;
-            return this;
-        }
-
-        /** Where progress goes (nowhere unless set). */
-        public Spec log(PrintStream out) {
-            this.log = out;
-            return this;
-        }
-    }
-
     /**
      * A testbed whose client link has {@code clientMs} one-way latency and is shaped to
      * {@code clientKbit} (the client reads at full speed, its window stays open), node links
@@ -119,11 +51,11 @@ public final class ContainerBed implements AutoCloseable {
         return cfg;
     }
 
-    public static Spec spec(TestbedConfig config, Path repository) {
-        return new Spec(config, repository);
+    public static BedSpec spec(TestbedConfig config, Path repository) {
+        return new BedSpec(config, repository);
     }
 
-    private final Spec spec;
+    private final BedSpec spec;
     private final Path work;
     private final Path data;
     private final List<NodeContainer> nodes = new ArrayList<>();
@@ -131,14 +63,14 @@ public final class ContainerBed implements AutoCloseable {
     private Testbed tb;
     private Agents agents;
 
-    private ContainerBed(Spec spec, Path work) {
+    private ContainerBed(BedSpec spec, Path work) {
         this.spec = spec;
         this.work = work;
         this.data = work.resolve("data");
     }
 
     /** Brings everything up; node1 is the contact node when it returns. */
-    public static ContainerBed start(Spec spec) throws Exception {
+    public static ContainerBed start(BedSpec spec) throws Exception {
         ContainerBed bed = new ContainerBed(spec, Files.createTempDirectory("vanycast-bed-"));
         try {
             bed.boot();

@@ -16,7 +16,7 @@ final class Preload {
         List<Class<?>> classes = List.of(BenchReport.class, ClientTrace.class, ClientTrace.Segment.class,
                 ClientTrace.Switch.class, DemoReport.class, DemoResult.class, DemoResult.Handoff.class,
                 DemoResult.Sample.class, DemoScenario.class, HandoffBench.class, HandoffBench.Row.class,
-                NodeContainer.class, ContainerBed.class, ContainerBed.Spec.class, Options.class, PhaseCsv.class, Plots.class, Proc.class, Proc.Result.class);
+                NodeContainer.class, ContainerBed.class, BedSpec.class, Options.class, PhaseCsv.class, Plots.class, Proc.class, Proc.Result.class);
         return classes.size();
     }
 }
