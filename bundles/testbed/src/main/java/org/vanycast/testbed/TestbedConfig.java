@@ -26,12 +26,21 @@ import java.util.Properties;
  * latency.node2 = 20
  * latency.client-ha = 15     # overrides the sum for packets between those two links
  * bandwidth.node1 = 1500     # kbit/s out of the router onto that link; 0 = unshaped
+ * queue.client = 5           # ms of the shaped rate a link's shaper may queue (default 200)
  * agents = true              # `testbed up` also starts ha-agent and cn-agent
  * </pre>
  */
 public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
-                            Map<String, Integer> bandwidthKbit, boolean agents) {
+                            Map<String, Integer> bandwidthKbit, boolean agents, Map<String, Integer> queueMs) {
     public static final int MAX_NODES = 16;
+    /** How much of its rate a shaped link queues unless set: deep, like a DSL line's buffer. */
+    public static final int DEFAULT_QUEUE_MS = 200;
+
+    /** A testbed whose shaped links all keep the default queue depth. */
+    public TestbedConfig(String id, int nodes, Map<String, Double> latencyMs, Map<String, Integer> bandwidthKbit,
+                         boolean agents) {
+        this(id, nodes, latencyMs, bandwidthKbit, agents, Map.of());
+    }
 
     public TestbedConfig {
         if (id == null || !id.matches("[a-z0-9]{1,8}")) {
@@ -42,6 +51,7 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
         }
         latencyMs = Map.copyOf(latencyMs);
         bandwidthKbit = Map.copyOf(bandwidthKbit);
+        queueMs = Map.copyOf(queueMs);
         List<String> links = linkNames(nodes);
         for (Map.Entry<String, Double> e : latencyMs.entrySet()) {
             for (String part : e.getKey().split("-", 2)) {
@@ -59,6 +69,15 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
             }
             if (e.getValue() < 0) {
                 throw new IllegalArgumentException("bandwidth." + e.getKey() + " must be >= 0 kbit/s");
+            }
+        }
+        for (Map.Entry<String, Integer> e : queueMs.entrySet()) {
+            if (!links.contains(e.getKey())) {
+                throw new IllegalArgumentException("queue for unknown link '" + e.getKey() + "'");
+            }
+            // tbf needs room for at least a moment of its rate; beyond seconds it is no longer a link
+            if (e.getValue() < 1 || e.getValue() > 10_000) {
+                throw new IllegalArgumentException("queue." + e.getKey() + " must be 1..10000 ms");
             }
         }
     }
@@ -100,20 +119,32 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
         return latencyMs.getOrDefault(in, 0.0) + latencyMs.getOrDefault(out, 0.0);
     }
 
+    /** Milliseconds of its rate the shaper of {@code link} queues before it drops. */
+    public int queueMs(String link) {
+        return queueMs.getOrDefault(link, DEFAULT_QUEUE_MS);
+    }
+
     public TestbedConfig withLatency(String link, double ms) {
         Map<String, Double> l = new LinkedHashMap<>(latencyMs);
         l.put(link, ms);
-        return new TestbedConfig(id, nodes, l, bandwidthKbit, agents);
+        return new TestbedConfig(id, nodes, l, bandwidthKbit, agents, queueMs);
     }
 
     public TestbedConfig withBandwidth(String link, int kbit) {
         Map<String, Integer> b = new LinkedHashMap<>(bandwidthKbit);
         b.put(link, kbit);
-        return new TestbedConfig(id, nodes, latencyMs, b, agents);
+        return new TestbedConfig(id, nodes, latencyMs, b, agents, queueMs);
+    }
+
+    /** The queue depth (ms of the link's rate) of {@code link}'s shaper; only matters where the link is shaped. */
+    public TestbedConfig withQueue(String link, int ms) {
+        Map<String, Integer> q = new LinkedHashMap<>(queueMs);
+        q.put(link, ms);
+        return new TestbedConfig(id, nodes, latencyMs, bandwidthKbit, agents, q);
     }
 
     public TestbedConfig withAgents(boolean on) {
-        return new TestbedConfig(id, nodes, latencyMs, bandwidthKbit, on);
+        return new TestbedConfig(id, nodes, latencyMs, bandwidthKbit, on, queueMs);
     }
 
     public static TestbedConfig load(Path file, String idOverride) throws IOException {
@@ -129,6 +160,7 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
         int nodes = parseInt(p.getProperty("nodes", "2"), "nodes");
         Map<String, Double> lat = new LinkedHashMap<>();
         Map<String, Integer> bw = new LinkedHashMap<>();
+        Map<String, Integer> queue = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames()) {
             String v = p.getProperty(k).strip();
             if (k.startsWith("latency.")) {
@@ -139,11 +171,13 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
                 }
             } else if (k.startsWith("bandwidth.")) {
                 bw.put(k.substring(10), parseInt(v, k));
+            } else if (k.startsWith("queue.")) {
+                queue.put(k.substring(6), parseInt(v, k));
             } else if (!k.equals("id") && !k.equals("nodes") && !k.equals("agents")) {
                 throw new IllegalArgumentException("unknown testbed setting: " + k);
             }
         }
-        return new TestbedConfig(id, nodes, lat, bw, Boolean.parseBoolean(p.getProperty("agents", "true")));
+        return new TestbedConfig(id, nodes, lat, bw, Boolean.parseBoolean(p.getProperty("agents", "true")), queue);
     }
 
     public Properties toProperties() {
@@ -153,6 +187,7 @@ public record TestbedConfig(String id, int nodes, Map<String, Double> latencyMs,
         p.setProperty("agents", Boolean.toString(agents));
         latencyMs.forEach((k, v) -> p.setProperty("latency." + k, Double.toString(v)));
         bandwidthKbit.forEach((k, v) -> p.setProperty("bandwidth." + k, Integer.toString(v)));
+        queueMs.forEach((k, v) -> p.setProperty("queue." + k, Integer.toString(v)));
         return p;
     }
 

@@ -114,20 +114,27 @@ public final class WanEmulator implements AutoCloseable {
         }
         for (String link : links) {
             int kbit = next.bandwidthKbit().getOrDefault(link, 0);
-            shape(router, Topology.routerIf(link), kbit);
-            shape(topo.ns(link), "eth0", kbit);
+            shape(router, Topology.routerIf(link), kbit, next.queueMs(link));
+            shape(topo.ns(link), "eth0", kbit, next.queueMs(link));
         }
     }
 
-    private static void shape(String ns, String dev, int kbit) throws IOException {
+    private static void shape(String ns, String dev, int kbit, int queueMs) throws IOException {
         if (kbit <= 0) {
             Sh.tryRun(List.of("ip", "netns", "exec", ns, "tc", "qdisc", "del", "dev", dev, "root"));
             return;
         }
-        // Bucket: at least one full-size frame, else about 5 ms worth of the rate.
-        int burstBytes = Math.max(3200, kbit * 1000 / 8 / 200);
         Sh.inNs(ns, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", kbit + "kbit",
-                "burst", Integer.toString(burstBytes), "latency", "200ms");
+                "burst", Integer.toString(burstBytes(kbit)), "latency", queueMs + "ms");
+    }
+
+    /**
+     * Bucket: at least one full-size frame, else about 5 ms worth of the rate. tbf's queue
+     * ({@code latency}) comes on top: a packet waits at most that long behind earlier ones, so a
+     * shallow queue keeps a handoff's Binding Update from queueing behind a deep backlog of data.
+     */
+    static int burstBytes(int kbit) {
+        return Math.max(3200, kbit * 1000 / 8 / 200);
     }
 
     private record Held(long dueNanos, long seq, int id) {

@@ -58,6 +58,30 @@ class TestbedConfigTest {
     }
 
     @Test
+    void shouldKeepTheDeepDefaultQueueUnlessALinkSetsItsOwn() {
+        TestbedConfig c = TestbedConfig.defaults("q").withBandwidth("client", 8000).withQueue("client", 5);
+        assertEquals(5, c.queueMs("client"));
+        assertEquals(TestbedConfig.DEFAULT_QUEUE_MS, c.queueMs("node1"));
+        // every later change keeps the queue setting
+        assertEquals(5, c.withLatency("client", 10).withBandwidth("node1", 2000).withAgents(false).queueMs("client"));
+        TestbedConfig back = TestbedConfig.fromProperties(c.toProperties(), null);
+        assertEquals(c, back);
+        assertEquals("5", c.toProperties().getProperty("queue.client"));
+    }
+
+    @Test
+    void shouldRejectAQueueOfNothingOrForAnUnknownLink() {
+        assertThrows(IllegalArgumentException.class, () -> TestbedConfig.defaults("t").withQueue("client", 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestbedConfig.defaults("t").withQueue("node7", 5));
+        assertTrue(e.getMessage().contains("node7"), e.getMessage());
+        Properties p = new Properties();
+        p.setProperty("queue.client", "deep");
+        e = assertThrows(IllegalArgumentException.class, () -> TestbedConfig.fromProperties(p, "t"));
+        assertTrue(e.getMessage().contains("queue.client"), e.getMessage());
+    }
+
+    @Test
     void shouldGiveEachTestbedItsOwnNamesAndUlaPrefix() {
         Topology a = new Topology("a");
         Topology b = new Topology("b");
