@@ -6,47 +6,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.vanycast.testbed.TestbedConfig;
 
 /**
- * {@code ./vanycast bench handoff}: the paper's Table I (phase decomposition of a handoff for
- * unshaped, 2, 1.5 and 1 Mbit/s node links) and Figure 14 (client-perceived handoff gap with
- * and without return routability in advance, L_CS 10–80 ms at L_SS 20 ms and L_SS 10–80 ms at
- * L_CS 40 ms) on the namespaced testbed with real node containers. Each trial is one
- * untouched curl download from X handed once between node1 and node2 (alternately: the
- * client's binding decides who serves the next download). Prints tables, writes CSV + PNG.
+ * {@code ./vanycast bench handoff}: the paper's Table I (phases for unshaped, 2, 1.5 and 1 Mbit/s
+ * node links), Figure 12 (client-perceived handoff gap against the donor's waiting time, here
+ * the drain timeout), Figure 14 (gap with and without return routability in advance over an
+ * L_CS / L_SS grid) and the local handoff work with no emulated delay, on the namespaced
+ * testbed with real node containers and untouched curl downloads from X. Every experiment
+ * runs on a fresh testbed of its own. Prints tables, writes CSV + PNG (see {@link BenchReport}).
  */
 public final class HandoffBench {
-    static final String USAGE = "usage: vanycast bench handoff [--trials N] [--size-kb N] [--rate-kb N]"
-            + " [--only table1|fig14|local] [--out DIR]";
+    static final String USAGE = "usage: vanycast bench handoff [--only table1|fig12|fig14|local] [--trials N]"
+            + " [--warmup N] [--handoffs N] [--local-size-mb N] [--out DIR]";
     static final int[] BANDWIDTHS = {0, 2000, 1500, 1000};
     static final int[] LATENCIES = {10, 20, 40, 80};
+    /** Donor waiting times of Figure 12; the node accepts no drain timeout of 0, so 1 ms stands for "no wait". */
+    static final int[] WAITS = {1, 100, 200, 500, 1000};
+    static final int[] FIG12_BANDWIDTHS = {2000, 1000};
+    static final int FIG12_LATENCY = 10;
+    /** Shaped links queue this long (ms of their rate) in the benchmark, not the testbed's deep 200 ms. */
+    static final int QUEUE_MS = 5;
+    static final int FIG14_CLIENT_KBIT = 8000;
+    /** Small send buffers: the donor's queue drains within a round trip or two. */
+    static final String SMALL_WMEM = "4096 16384 65536";
+    /** The kernel's defaults: send buffers grow to megabytes, as full as the paper's 90 kB state. */
+    static final String KERNEL_WMEM = "4096 16384 4194304";
+    static final long DOC_BYTES = 600 * 1024;
 
-    private final Options o;
+    /** One measured handoff: which experiment, its parameters, and what was measured. */
+    record Row(String experiment, int bandwidthKbit, int lcsMs, int lssMs, boolean rrInAdvance, int waitMs, int trial,
+               boolean verified, Map<String, Long> phaseMicros, long stateBytes, double gapMillis, String problems) {
+    }
+
+    private final Path out;
+    private final Path home;
     private final int trials;
-    private final PrintStream out;
+    private final int warmup;
+    private final int handoffs;
+    private final long localBytes;
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
     private String holder = "node1";
+    private long started;
 
-    /** One trial: which experiment, its parameters, and what the demo measured. */
-    record Row(String experiment, int bandwidthKbit, int lcsMs, int lssMs, boolean rrInAdvance, int trial,
-               boolean verified, Map<String, Long> phaseMicros, double gapMillis, String problems) {
-    }
-
-    HandoffBench(Options o, int trials, PrintStream out, PrintStream log) {
-        this.o = o;
-        this.trials = trials;
+    HandoffBench(Path out, Path home, int trials, int warmup, int handoffs, long localBytes, PrintStream log) {
         this.out = out;
+        this.home = home;
+        this.trials = trials;
+        this.warmup = warmup;
+        this.handoffs = handoffs;
+        this.localBytes = localBytes;
         this.log = log;
     }
 
     public static int run(String[] args) {
         Preload.all();
+        // and this command's own helpers (see Preload: a rebuild meanwhile must not break the report)
+        List.of(BenchReport.class, BenchTables.class, BenchTables.Chart.class, Plots.Series.class, PhaseCsv.Merged.class)
+                .forEach(Class::getName);
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -56,123 +80,314 @@ public final class HandoffBench {
             }
             opt.put(args[i].substring(2), args[i + 1]);
         }
-        Options o;
-        int trials;
-        String only;
+        HandoffBench b;
+        List<String> only;
         try {
-            trials = Integer.parseInt(opt.getOrDefault("trials", "1"));
-            if (trials < 1 || trials > 50) {
-                throw new IllegalArgumentException("--trials must be 1..50");
+            int trials = bounded(opt.remove("trials"), 3, 1, 50, "--trials");
+            int warmup = bounded(opt.remove("warmup"), 20, 0, 100, "--warmup");
+            int handoffs = bounded(opt.remove("handoffs"), 30, 1, 200, "--handoffs");
+            long localMb = bounded(opt.remove("local-size-mb"), 1024, 1, 2047, "--local-size-mb");
+            String which = opt.getOrDefault("only", "all");
+            opt.remove("only");
+            List<String> all = List.of("table1", "fig12", "fig14", "local");
+            if (!which.equals("all") && !all.contains(which)) {
+                throw new IllegalArgumentException("--only must be table1, fig12, fig14 or local");
             }
-            only = opt.getOrDefault("only", "all");
-            if (!List.of("all", "table1", "fig14", "local").contains(only)) {
-                throw new IllegalArgumentException("--only must be table1, fig14 or local");
-            }
+            only = which.equals("all") ? all : List.of(which);
             Path home = Path.of(System.getProperty("vanycast.home", "."));
-            o = new Options(2, List.of(), Long.parseLong(opt.getOrDefault("size-kb", "600")) * 1024,
-                    Long.parseLong(opt.getOrDefault("rate-kb", "100")) * 1000, 10, 5,
-                    Path.of(opt.getOrDefault("out", home.resolve("results/bench-handoff").toString())).toAbsolutePath(),
-                    home, false);
-            opt.keySet().removeAll(List.of("trials", "size-kb", "rate-kb", "out", "only"));
+            Path out = Path.of(opt.getOrDefault("out", home.resolve("results/bench-handoff").toString())).toAbsolutePath();
+            opt.remove("out");
             if (!opt.isEmpty()) {
                 throw new IllegalArgumentException("unknown option --" + opt.keySet().iterator().next());
             }
+            b = new HandoffBench(out, home, trials, warmup, handoffs, localMb * 1024 * 1024, System.err);
         } catch (IllegalArgumentException e) {
             System.err.println("vanycast bench handoff: " + e.getMessage());
             System.err.println(USAGE);
             return 2;
         }
         try {
-            HandoffBench b = new HandoffBench(o, trials, System.out, System.err);
-            return b.run(only.equals("all") || only.equals("table1"), only.equals("all") || only.equals("fig14"),
-                    only.equals("all") || only.equals("local")) ? 0 : 1;
+            boolean ok = true;
+            for (String e : only) {
+                ok &= b.experiment(e, String.join(" ", args));
+            }
+            return ok ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("vanycast bench handoff: " + e.getMessage());
+            System.err.println("vanycast bench handoff: " + e);
             return 1;
         }
     }
 
-    /** @return whether every trial was verified (intact, no reset) */
-    boolean run(boolean table1, boolean fig14, boolean local) throws Exception {
+    private static int bounded(String text, int dflt, int min, int max, String name) {
+        int v;
+        try {
+            v = text == null ? dflt : Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max);
+        }
+        return v;
+    }
+
+    /** Runs one experiment on a fresh testbed and writes its report; @return whether every trial was verified. */
+    boolean experiment(String name, String command) throws Exception {
+        rows.clear();
+        holder = "node1";
+        started = System.nanoTime();
+        boolean local = name.equals("local");
+        // The client link is reshaped per experiment right after the bring-up; these only size the first one.
+        Options o = new Options(2, List.of(), local ? localBytes : DOC_BYTES, local ? 100_000_000 : 1_000_000, 0, 0,
+                out.resolve("runs/" + name), home, false);
+        log.printf("== bench handoff: %s (%s)%n", name, plan(name));
         DemoScenario s = new DemoScenario(o, log);
         try {
             s.start();
-            String id = s.testbed().config().id();
-            if (local) {
-                // No emulated delay anywhere: what the nodes' own work costs (the client's link stays
-                // shaped only so that the download lasts long enough to be handed off).
-                s.testbed().reconfigure(new TestbedConfig(id, o.nodes(), Map.of(), Map.of(), false)
-                        .withBandwidth("client", (int) (o.rateBytes() * 8 / 1000)));
-                for (int t = 0; t < Math.max(5, trials); t++) {
-                    trial(s, "local", 0, 0, 0, true, t);
-                }
-            }
-            if (table1) {
-                for (int bw : BANDWIDTHS) {
-                    TestbedConfig cfg = DemoScenario.baseConfig(id, o);
-                    if (bw > 0) {
-                        cfg = cfg.withBandwidth("node1", bw).withBandwidth("node2", bw);
-                    }
-                    s.testbed().reconfigure(cfg);
-                    for (int t = 0; t < trials; t++) {
-                        trial(s, "table1", bw, -1, -1, true, t);
-                    }
-                }
-            }
-            if (fig14) {
-                for (boolean rr : new boolean[] {true, false}) {
-                    for (NodeContainer n : s.nodes()) {
-                        n.rrInAdvance(rr, 30_000);
-                    }
-                    for (int lcs : LATENCIES) {
-                        latencies(s, id, lcs, 20);
-                        for (int t = 0; t < trials; t++) {
-                            trial(s, "fig14-lcs", 0, lcs, 20, rr, t);
-                        }
-                    }
-                    for (int lss : LATENCIES) {
-                        latencies(s, id, 40, lss);
-                        for (int t = 0; t < trials; t++) {
-                            trial(s, "fig14-lss", 0, 40, lss, rr, t);
-                        }
-                    }
-                }
+            switch (name) {
+                case "table1" -> table1(s, o);
+                case "fig12" -> fig12(s, o);
+                case "fig14" -> fig14(s, o);
+                default -> local(s, o);
             }
         } finally {
             s.close();
         }
-        BenchReport.write(rows, o.out(), out);
+        log.printf("== %s done after %d s%n", name, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        BenchReport.write(name, "./vanycast bench handoff " + command, rows, out, System.out);
         return rows.stream().allMatch(Row::verified);
     }
 
-    /** L_CS between the client and every node (half of it to the home agent and half beyond), L_SS between nodes. */
-    private void latencies(DemoScenario s, String id, int lcs, int lss) throws IOException {
+    private String plan(String name) {
+        return switch (name) {
+            case "table1" -> BANDWIDTHS.length + " node-link bandwidths x " + trials + " trials";
+            case "fig12" -> FIG12_BANDWIDTHS.length + " bandwidths x " + WAITS.length + " waiting times x " + trials + " trials";
+            case "fig14" -> "2 x " + 2 * LATENCIES.length + " latency points x " + trials + " trials";
+            default -> warmup + " warm-up + " + handoffs + " measured handoffs in one " + localBytes / (1024 * 1024)
+                    + " MiB download";
+        };
+    }
+
+    private void table1(DemoScenario s, Options o) throws Exception {
+        smallSendBuffers(s, true);
+        String id = s.testbed().config().id();
+        for (int bw : BANDWIDTHS) {
+            s.testbed().reconfigure(wan(id, o, 10, 10, FIG14_CLIENT_KBIT, bw));
+            for (int t = 0; t < trials; t++) {
+                trial(s, "table1", bw, 10, 10, true, -1, t, null);
+            }
+        }
+    }
+
+    /**
+     * The donor's waiting time is its drain timeout: it freezes the socket when the client has
+     * acknowledged everything or when the timeout ends, whichever is first. Only node2's timeout
+     * is swept (node1 is the contact node: re-creating its component would move X), so every
+     * trial hands the download node1 -> node2 (not counted) -> node1 and measures node2's handoff.
+     * Kernel-default send buffers: the socket holds as much unacknowledged data as the paper's.
+     */
+    private void fig12(DemoScenario s, Options o) throws Exception {
+        smallSendBuffers(s, false);
+        String id = s.testbed().config().id();
+        NodeContainer node2 = s.nodes().stream().filter(n -> n.name.equals("node2")).findFirst().orElseThrow();
+        for (int wait : WAITS) {
+            node2.coreConfig("drain.timeout.ms", Integer.toString(wait), 60_000);
+            awaitMembers(s, 2, 60_000);
+            log.printf("node2 rejoined with drain.timeout.ms = %d%n", wait);
+            for (int bw : FIG12_BANDWIDTHS) {
+                s.testbed().reconfigure(wan(id, o, FIG12_LATENCY, FIG12_LATENCY, 0, bw));
+                for (int t = 0; t < trials; t++) {
+                    trial(s, "fig12", bw, FIG12_LATENCY, FIG12_LATENCY, true, wait, t, "node2");
+                }
+            }
+        }
+    }
+
+    private void fig14(DemoScenario s, Options o) throws Exception {
+        smallSendBuffers(s, true);
+        String id = s.testbed().config().id();
+        for (boolean rr : new boolean[] {true, false}) {
+            for (NodeContainer n : s.nodes()) {
+                n.rrInAdvance(rr, 30_000);
+            }
+            s.testbed().reconfigure(wan(id, o, 40, 20, FIG14_CLIENT_KBIT, 0));
+            trial(s, "fig14-warmup", 0, 40, 20, rr, -1, 0, null);
+            for (int lcs : LATENCIES) {
+                s.testbed().reconfigure(wan(id, o, lcs, 20, FIG14_CLIENT_KBIT, 0));
+                for (int t = 0; t < trials; t++) {
+                    trial(s, "fig14-lcs", 0, lcs, 20, rr, -1, t, null);
+                }
+            }
+            for (int lss : LATENCIES) {
+                s.testbed().reconfigure(wan(id, o, 40, lss, FIG14_CLIENT_KBIT, 0));
+                for (int t = 0; t < trials; t++) {
+                    trial(s, "fig14-lss", 0, 40, lss, rr, -1, t, null);
+                }
+            }
+        }
+    }
+
+    /**
+     * No emulated delay and no shaping on any link: one long download handed back and forth
+     * between node1 and node2, the first {@code warmup} handoffs (JIT, first TLS records,
+     * first repair-mode sockets) not counted.
+     */
+    private void local(DemoScenario s, Options o) throws Exception {
+        smallSendBuffers(s, true);
+        s.testbed().reconfigure(new TestbedConfig(s.testbed().config().id(), o.nodes(), Map.of(), Map.of(), false));
+        List<String> chain = new ArrayList<>();
+        String at = holder;
+        for (int i = 0; i < warmup + handoffs; i++) {
+            at = at.equals("node1") ? "node2" : "node1";
+            chain.add(at);
+        }
+        Path dir = out.resolve("trials/local");
+        List<Row> got = download(s, chain, dir, "local", 0, 0, 0, true, -1, null);
+        for (Row r : got) {
+            rows.add(r.trial() < warmup ? withExperiment(r, "local-warmup") : r);
+        }
+        // a 1 GiB download is not worth keeping once verified
+        Files.deleteIfExists(dir.resolve("received.bin"));
+        if (Files.exists(dir.resolve("client.pcap")) && Files.size(dir.resolve("client.pcap")) > 50L << 20) {
+            Files.delete(dir.resolve("client.pcap"));
+        }
+    }
+
+    private static Row withExperiment(Row r, String experiment) {
+        return new Row(experiment, r.bandwidthKbit(), r.lcsMs(), r.lssMs(), r.rrInAdvance(), r.waitMs(), r.trial(),
+                r.verified(), r.phaseMicros(), r.stateBytes(), r.gapMillis(), r.problems());
+    }
+
+    /**
+     * One download from the current holder with one handoff to the other node; with
+     * {@code measuredDonor} set and the holder being someone else, first a handoff to that node
+     * (not counted) so that the measured one has the right donor.
+     */
+    private void trial(DemoScenario s, String experiment, int bw, int lcs, int lss, boolean rr, int wait, int t,
+                       String measuredDonor) throws Exception {
+        List<String> chain = new ArrayList<>();
+        String at = holder;
+        if (measuredDonor != null && !holder.equals(measuredDonor)) {
+            chain.add(measuredDonor);
+            at = measuredDonor;
+        }
+        chain.add(at.equals("node1") ? "node2" : "node1");
+        Path dir = out.resolve("trials/" + experiment + "-bw" + bw + "-lcs" + lcs + "-lss" + lss + "-rr" + rr
+                + (wait >= 0 ? "-wait" + wait : "") + "-" + t);
+        List<Row> got = download(s, chain, dir, experiment, bw, lcs, lss, rr, wait, measuredDonor);
+        Row r = got.isEmpty() ? null : got.get(got.size() - 1);
+        if (r == null) {
+            r = new Row(experiment, bw, lcs, lss, rr, wait, t, false, Map.of(), -1, -1, "no handoff measured");
+        }
+        r = new Row(r.experiment(), bw, lcs, lss, rr, wait, t, r.verified(), r.phaseMicros(), r.stateBytes(),
+                r.gapMillis(), r.problems());
+        rows.add(r);
+        Files.deleteIfExists(dir.resolve("received.bin"));
+        log.printf(Locale.ROOT, "[%4d s] %s bw=%d L_CS=%d L_SS=%d rr=%s%s #%d: %s, gap %.1f ms, state %d B%n",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), experiment, bw, lcs, lss, rr,
+                wait >= 0 ? " wait=" + wait : "", t,
+                r.verified() ? "verified" : "NOT verified (" + r.problems() + ")", r.gapMillis(), r.stateBytes());
+    }
+
+    /** Runs one download along {@code chain}; one row per completed handoff (trial = its index), verdict of the download. */
+    private List<Row> download(DemoScenario s, List<String> chain, Path dir, String experiment, int bw, int lcs, int lss,
+                               boolean rr, int wait, String measuredDonor) throws Exception {
+        List<Path> csvs = s.nodes().stream().map(NodeContainer::handoffCsv).toList();
+        Set<String> before = new HashSet<>();
+        PhaseCsv.handoffs(PhaseCsv.read(csvs), -1).forEach(h -> before.add(h.id()));
+        DemoResult r = s.download(holder, chain, dir);
+        List<PhaseCsv.Merged> mine = new ArrayList<>(PhaseCsv.handoffs(PhaseCsv.read(csvs), -1).stream()
+                .filter(h -> !before.contains(h.id())).toList());
+        List<Row> out = new ArrayList<>();
+        String problems = String.join("; ", r.problems());
+        for (int i = 0; i < r.handoffs().size(); i++) {
+            DemoResult.Handoff h = r.handoffs().get(i);
+            if (h.completed()) {
+                holder = h.acceptor();
+            }
+            PhaseCsv.Merged m = next(mine, h.donor(), h.acceptor());
+            if (!h.completed() || measuredDonor != null && !h.donor().equals(measuredDonor)) {
+                continue;
+            }
+            out.add(new Row(experiment, bw, lcs, lss, rr, wait, i, r.verified(),
+                    m == null ? h.phaseMicros() : m.phaseMicros(), m == null ? -1 : m.socketStateBytes(), h.gapMillis(),
+                    problems));
+        }
+        if (out.isEmpty()) {
+            out.add(new Row(experiment, bw, lcs, lss, rr, wait, 0, false, Map.of(), -1, -1,
+                    problems.isEmpty() ? "no completed handoff" : problems));
+        }
+        return out;
+    }
+
+    /** Takes the first of {@code merged} between these two nodes (the node CSVs list handoffs in order). */
+    private static PhaseCsv.Merged next(List<PhaseCsv.Merged> merged, String donor, String acceptor) {
+        for (int i = 0; i < merged.size(); i++) {
+            if (donor.equals(merged.get(i).donor()) && acceptor.equals(merged.get(i).acceptor())) {
+                return merged.remove(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * L_CS one way between the client and every node (half of it to the home agent and half
+     * beyond), L_SS between nodes; shaped links (client and/or node links; 0 = unshaped) keep a
+     * queue of {@link #QUEUE_MS}.
+     */
+    static TestbedConfig wan(String id, Options o, int lcs, int lss, int clientKbit, int nodeKbit) {
         TestbedConfig cfg = new TestbedConfig(id, o.nodes(), Map.of(), Map.of(), false)
-                .withBandwidth("client", (int) (o.rateBytes() * 8 / 1000))
-                .withLatency("client-ha", lcs / 2.0);
+                .withLatency("client-ha", lcs / 2.0).withQueue("client", QUEUE_MS);
+        if (clientKbit > 0) {
+            cfg = cfg.withBandwidth("client", clientKbit);
+        }
         for (int i = 1; i <= o.nodes(); i++) {
-            cfg = cfg.withLatency("client-node" + i, lcs).withLatency("ha-node" + i, lcs / 2.0);
+            cfg = cfg.withLatency("client-node" + i, lcs).withLatency("ha-node" + i, lcs / 2.0)
+                    .withQueue("node" + i, QUEUE_MS);
+            if (nodeKbit > 0) {
+                cfg = cfg.withBandwidth("node" + i, nodeKbit);
+            }
             for (int j = i + 1; j <= o.nodes(); j++) {
                 cfg = cfg.withLatency("node" + i + "-node" + j, lss);
             }
         }
-        s.testbed().reconfigure(cfg);
+        return cfg;
     }
 
-    private void trial(DemoScenario s, String experiment, int bw, int lcs, int lss, boolean rr, int t) throws Exception {
-        String acceptor = holder.equals("node1") ? "node2" : "node1";
-        Path dir = o.out().resolve("trials/" + experiment + "-bw" + bw + "-lcs" + lcs + "-lss" + lss + "-rr" + rr + "-" + t);
-        DemoResult r = s.download(holder, List.of(acceptor), dir);
-        DemoResult.Handoff h = r.handoffs().isEmpty() ? null : r.handoffs().get(0);
-        if (h != null && h.completed()) {
-            holder = acceptor;
+    /**
+     * Caps (or restores) the nodes' TCP send buffers; {@code tcp_wmem} is per namespace and
+     * applies to IPv6 too. A connection's buffer may grow to the maximum in force when it
+     * grows, so the next download follows the new setting.
+     */
+    private void smallSendBuffers(DemoScenario s, boolean small) throws IOException, InterruptedException {
+        for (NodeContainer n : s.nodes()) {
+            String setting = "net.ipv4.tcp_wmem=" + (small ? SMALL_WMEM : KERNEL_WMEM);
+            Proc.Result r = Proc.inNs(s.testbed().ns(n.name), 5000, "sysctl", "-q", "-w", setting);
+            if (r.exit() != 0) {
+                throw new IOException("sysctl " + setting + " in " + n.name + ": " + r.output().strip());
+            }
         }
-        Map<String, Long> phases = h == null ? new LinkedHashMap<>() : h.phaseMicros();
-        rows.add(new Row(experiment, bw, lcs, lss, rr, t, r.verified(), phases, h == null ? -1 : h.gapMillis(),
-                String.join("; ", r.problems())));
-        log.printf(Locale.ROOT, "%s bw=%d L_CS=%d L_SS=%d rr=%s #%d: %s gap %.1f ms%n", experiment, bw, lcs, lss, rr, t,
-                r.verified() ? "verified" : "NOT verified (" + String.join("; ", r.problems()) + ")",
-                h == null ? -1 : h.gapMillis());
-        Files.createDirectories(dir);
+    }
+
+    /** Waits until both ends count {@code members} (after a node re-created its component). */
+    private static void awaitMembers(DemoScenario s, int members, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (NodeContainer n : s.nodes()) {
+                try {
+                    last = NodeContainer.control(s.testbed(), n.name, "status");
+                } catch (Exception e) {
+                    last = n.name + ": " + e.getMessage();
+                }
+                all &= last.contains("members=" + members);
+            }
+            if (all) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IOException("the group did not count " + members + " members again: " + last);
     }
 }

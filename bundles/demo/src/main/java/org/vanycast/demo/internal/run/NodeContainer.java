@@ -159,6 +159,39 @@ final class NodeContainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets {@code key = value} in the running node's {@code org.vanycast.core.node.cfg}
+     * (FileInstall hands it to Config Admin). The node component has no modified method, so
+     * SCR re-creates it: the node leaves its group gracefully (handing off its clients, if
+     * any) and joins again with the new value. Waits for that new join; the caller waits for
+     * the group to count the node again. Not for the contact node, whose leave moves X.
+     */
+    void coreConfig(String key, String value, long timeoutMillis) throws IOException, InterruptedException {
+        Path cfg = dir.resolve("etc/org.vanycast.core.node.cfg");
+        String text = Files.readString(cfg);
+        String line = key + " = " + value;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key) + " = .*$")
+                .matcher(text);
+        String next = m.find() ? m.replaceFirst(java.util.regex.Matcher.quoteReplacement(line)) : text + line + "\n";
+        if (next.equals(text)) {
+            return;
+        }
+        String joined = "node " + name + " joined group";
+        long seen = count(process.logText(), joined);
+        Files.writeString(cfg, next);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (count(process.logText(), joined) <= seen) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IOException(name + " did not rejoin with " + line + ": " + logTail());
+            }
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    private static long count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
     /** The node container's process (null before {@link #start}). */
     NodeProcess process() {
         return process;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vanycast.core.api.HandoffPhase;
 
 /**
  * Reads the nodes' handoff CSVs (anycast-core's {@code org.vanycast.core.handoffcsv}) and
@@ -14,8 +15,14 @@ import java.util.Map;
  * node that runs it.
  */
 final class PhaseCsv {
-    static final List<String> PHASES = List.of("prepare", "drain", "extract", "transfer", "recreate", "redirect",
-            "activate", "release");
+    /** Every phase anycast-core times, in its order (the columns {@code <phase>_us} of its CSV). */
+    static final List<String> PHASES = java.util.Arrays.stream(HandoffPhase.values())
+            .map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).toList();
+
+    /** One handoff: the donor's and the acceptor's rows merged. */
+    record Merged(String id, long timeMillis, String donor, String acceptor, String outcome,
+                  Map<String, Long> phaseMicros, long socketStateBytes) {
+    }
 
     private PhaseCsv() {
     }
@@ -53,13 +60,54 @@ final class PhaseCsv {
                     || !Integer.toString(clientPort).equals(r.get("client_port"))) {
                 continue;
             }
-            for (String p : PHASES) {
-                long v = parse(r.get(p + "_us"));
+            mergePhases(out, r);
+        }
+        return out;
+    }
+
+    /** Adds a row's phases: any {@code <phase>_us} column, also of a phase this class does not know yet. */
+    private static void mergePhases(Map<String, Long> out, Map<String, String> row) {
+        for (Map.Entry<String, String> c : row.entrySet()) {
+            if (c.getKey().endsWith("_us") && !c.getKey().equals("total_us")) {
+                String p = c.getKey().substring(0, c.getKey().length() - 3);
+                long v = parse(c.getValue());
                 if (v >= 0) {
                     out.merge(p, v, Math::max);
+                } else {
+                    out.putIfAbsent(p, -1L);
                 }
             }
         }
+    }
+
+    /**
+     * The handoffs of the connection from {@code clientPort} (negative: of every connection), merged per handoff id and in the
+     * order they ended (the donor's row is written at the end): a connection handed back and
+     * forth between the same two nodes has one entry per handoff.
+     */
+    static List<Merged> handoffs(List<Map<String, String>> rows, int clientPort) {
+        Map<String, List<Map<String, String>>> byId = new LinkedHashMap<>();
+        for (Map<String, String> r : rows) {
+            if ((clientPort < 0 || Integer.toString(clientPort).equals(r.get("client_port"))) && r.get("handoff") != null) {
+                byId.computeIfAbsent(r.get("handoff"), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Merged> out = new ArrayList<>();
+        for (Map.Entry<String, List<Map<String, String>>> e : byId.entrySet()) {
+            Map<String, String> first = e.getValue().get(0);
+            Map<String, String> donorRow = e.getValue().stream().filter(r -> "DONOR".equals(r.get("role"))).findFirst()
+                    .orElse(first);
+            Map<String, Long> phases = new LinkedHashMap<>();
+            PHASES.forEach(p -> phases.put(p, -1L));
+            long state = -1;
+            for (Map<String, String> r : e.getValue()) {
+                mergePhases(phases, r);
+                state = Math.max(state, parse(r.get("socket_state_bytes")));
+            }
+            out.add(new Merged(e.getKey(), parse(donorRow.get("time_ms")), first.get("donor"), first.get("acceptor"),
+                    donorRow.get("outcome"), phases, state));
+        }
+        out.sort(java.util.Comparator.comparingLong(Merged::timeMillis));
         return out;
     }
 

@@ -83,8 +83,10 @@ final class Plots {
         int n = Math.max(1, r.handoffs().size());
         int slot = (H - T - B) / n;
         Map<String, Color> colors = new LinkedHashMap<>();
-        for (String p : PhaseCsv.PHASES) {
-            colors.put(p, PALETTE[colors.size() % PALETTE.length]);
+        for (DemoResult.Handoff h : r.handoffs()) {
+            for (String p : h.phaseMicros().keySet()) {
+                colors.computeIfAbsent(p, k -> PALETTE[colors.size() % PALETTE.length]);
+            }
         }
         colors.put("client gap", Color.DARK_GRAY);
         int i = 0;
@@ -92,7 +94,7 @@ final class Plots {
             int y = T + i * slot + slot / 6;
             int bar = Math.max(6, slot / 3);
             double x = 0;
-            for (String p : PhaseCsv.PHASES) {
+            for (String p : colors.keySet()) {
                 long us = h.phaseMicros().getOrDefault(p, -1L);
                 if (us <= 0) {
                     continue;
@@ -118,6 +120,102 @@ final class Plots {
         }
         g.drawString("milliseconds", W / 2 - 30, H - B + 34);
         legend(g, colors);
+        g.dispose();
+        return img;
+    }
+
+    /**
+     * One line of a benchmark chart: at each x the median y and a whisker from {@code lo} to
+     * {@code hi} (NaN: no point there); a dashed series is a reference (goal, paper), no whiskers.
+     */
+    record Series(String name, double[] x, double[] y, double[] lo, double[] hi, boolean dashed) {
+        static Series reference(String name, double[] x, double[] y) {
+            return new Series(name, x, y, y, y, true);
+        }
+    }
+
+    /** A line chart from 0: the series in palette order, whiskers where lo < hi. */
+    static BufferedImage lines(String title, String xLabel, String yLabel, List<Series> series) {
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img, title);
+        double maxX = 1;
+        double maxY = 1;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                maxX = Math.max(maxX, s.x()[i]);
+                if (!Double.isNaN(s.hi()[i])) {
+                    maxY = Math.max(maxY, s.hi()[i]);
+                }
+            }
+        }
+        maxY *= 1.05;
+        axes(g, xLabel, maxX, "", maxY);
+        g.drawString(yLabel, 8, T - 8);
+        Map<String, Color> colors = new LinkedHashMap<>();
+        for (Series s : series) {
+            Color c = PALETTE[colors.size() % PALETTE.length];
+            colors.put(s.name(), c);
+            g.setColor(c);
+            g.setStroke(s.dashed() ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+                    new float[] {6, 4}, 0) : new BasicStroke(2));
+            int px = -1;
+            int py = -1;
+            for (int i = 0; i < s.x().length; i++) {
+                if (Double.isNaN(s.y()[i])) {
+                    continue;
+                }
+                int x = L + (int) ((W - L - R) * s.x()[i] / maxX);
+                int y = H - B - (int) ((H - T - B) * s.y()[i] / maxY);
+                if (!s.dashed()) {
+                    g.fillOval(x - 4, y - 4, 8, 8);
+                    int lo = H - B - (int) ((H - T - B) * s.lo()[i] / maxY);
+                    int hi = H - B - (int) ((H - T - B) * s.hi()[i] / maxY);
+                    g.drawLine(x, lo, x, hi);
+                    g.drawLine(x - 4, lo, x + 4, lo);
+                    g.drawLine(x - 4, hi, x + 4, hi);
+                }
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+        }
+        g.setStroke(new BasicStroke(1));
+        legend(g, colors);
+        g.dispose();
+        return img;
+    }
+
+    /** Horizontal bars: per label the median (solid) and the 90th percentile (outline). */
+    static BufferedImage bars(String title, String unit, List<String> labels, double[] median, double[] p90) {
+        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img, title);
+        double max = 0.001;
+        for (int i = 0; i < labels.size(); i++) {
+            max = Math.max(max, Math.max(median[i], p90[i]));
+        }
+        max *= 1.05;
+        int slot = (H - T - B) / Math.max(1, labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            int y = T + i * slot + slot / 4;
+            int bar = Math.max(4, slot / 2);
+            g.setColor(PALETTE[0]);
+            g.fillRect(L + 1, y, Math.max(1, (int) ((W - L - R) * Math.max(0, median[i]) / max)), bar);
+            g.setColor(PALETTE[1]);
+            g.drawRect(L + 1, y, Math.max(1, (int) ((W - L - R) * Math.max(0, p90[i]) / max)), bar);
+            g.setColor(Color.BLACK);
+            g.drawString(labels.get(i), 8, y + bar - 2);
+        }
+        for (int k = 0; k <= 5; k++) {
+            int px = L + (W - L - R) * k / 5;
+            g.drawString(String.format(Locale.ROOT, "%.2f", max * k / 5), px - 10, H - B + 16);
+        }
+        g.drawString(unit, W / 2 - 30, H - B + 34);
+        Map<String, Color> legend = new LinkedHashMap<>();
+        legend.put("median", PALETTE[0]);
+        legend.put("90th percentile (outline)", PALETTE[1]);
+        legend(g, legend);
         g.dispose();
         return img;
     }
