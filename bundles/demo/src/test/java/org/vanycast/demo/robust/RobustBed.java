@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.vanycast.demo.internal.run.ContainerBed;
 import org.vanycast.demo.internal.run.Proc;
@@ -60,15 +59,9 @@ final class RobustBed implements AutoCloseable {
         return bed.isAlive(node);
     }
 
-    /** {@code kill -9} of the node container's JVM ({@code ip netns exec} and the launcher exec into it). */
+    /** {@code kill -9} of the node container's JVM; {@link System#nanoTime()} right before the signal. */
     long kill9(String node) throws Exception {
-        long pid = bed.pid(node);
-        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
-        check(h.info().command().orElse("").endsWith("java"), node + " pid " + pid + " is not the JVM: " + h.info());
-        long t = System.nanoTime();
-        check(new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor() == 0, "kill -9 " + pid);
-        h.onExit().get(10, TimeUnit.SECONDS);
-        return t;
+        return bed.kill9(node);
     }
 
     void signal(String node, String sig) throws Exception {
@@ -97,15 +90,7 @@ final class RobustBed implements AutoCloseable {
 
     /** An untouched curl on the client downloading {@code documents} from X, one connection each, in parallel. */
     Process curl(Path dir, List<String> documents) throws IOException {
-        Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", tb.ns("client"), "curl", "-g", "-sS",
-                "--max-time", "150", "--parallel", "--parallel-immediate", "--parallel-max", "100"));
-        for (String d : documents) {
-            Path f = dir.resolve(d);
-            Files.deleteIfExists(f);
-            cmd.addAll(List.of("-o", f.toString(), bed.url(d)));
-        }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("curl.log").toFile()).start();
+        return bed.curl(dir, documents, 150);
     }
 
     /** Documents in {@code dir} whose content differs from what the service holds (empty: all intact). */
@@ -143,16 +128,7 @@ final class RobustBed implements AutoCloseable {
 
     /** Polls {@code condition} every {@code everyMillis} until it holds or the deadline passes. */
     static boolean poll(long timeoutMillis, long everyMillis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(everyMillis);
-        }
+        return ContainerBed.poll(timeoutMillis, everyMillis, condition);
     }
 
     String tail(String node) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -241,6 +242,63 @@ public final class ContainerBed implements AutoCloseable {
             j.waitFor(20, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
             // diagnostics only
+        }
+    }
+
+    /**
+     * {@code kill -9} of the node container's JVM ({@code ip netns exec} and the launcher exec
+     * into it); returns {@link System#nanoTime()} right before the signal, once the JVM is gone.
+     */
+    public long kill9(String node) throws Exception {
+        long pid = pid(node);
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new IOException(node + " pid " + pid + " is not running"));
+        check(h.info().command().orElse("").endsWith("java"), node + " pid " + pid + " is the JVM (" + h.info() + ")");
+        long t = System.nanoTime();
+        check(new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor() == 0, "kill -9 " + pid);
+        h.onExit().get(10, TimeUnit.SECONDS);
+        return t;
+    }
+
+    /** The node whose address the home agent's binding for X names now ("" when none of {@code among}). */
+    public String homeAgentHolder(List<String> among) {
+        Inet6Address b = agents.homeAgent().bindings().get(x());
+        return among.stream().filter(n -> tb.address(n).equals(b)).findFirst().orElse("");
+    }
+
+    /** The nodes among {@code among} whose status says they are the contact node. */
+    public List<String> contacts(List<String> among) {
+        return among.stream().filter(n -> statusQuietly(n).contains("role=CONTACT")).toList();
+    }
+
+    /**
+     * An untouched curl on the client downloading {@code documents} from X into {@code dir}, one
+     * connection each, in parallel; {@code dir/curl.log} gets its errors and one
+     * {@code port=<client port> status=<HTTP status>} line per finished transfer.
+     */
+    public Process curl(Path dir, List<String> documents, int maxSeconds) throws IOException {
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", tb.ns("client"), "curl", "-g", "-sS",
+                "--max-time", Integer.toString(maxSeconds), "--parallel", "--parallel-immediate", "--parallel-max", "100",
+                "--write-out", "port=%{local_port} status=%{http_code}\\n"));
+        for (String d : documents) {
+            Path f = dir.resolve(d);
+            Files.deleteIfExists(f);
+            cmd.addAll(List.of("-o", f.toString(), url(d)));
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("curl.log").toFile()).start();
+    }
+
+    /** Polls {@code condition} every {@code everyMillis} until it holds or the deadline passes. */
+    public static boolean poll(long timeoutMillis, long everyMillis, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(everyMillis);
         }
     }
 

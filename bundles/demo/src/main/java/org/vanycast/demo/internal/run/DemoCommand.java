@@ -9,13 +9,15 @@ import java.util.Map;
 
 /**
  * {@code ./vanycast demo [--json] [--nodes 3] [--size-mb 8] [--rate-kb 800] [--client-ms 10]
- * [--node-ms 5] [--leave yes] [--out results/demo]}: the handoff demo end to end (node1 → node2
- * → node3 by operator, then the last one leaves the group gracefully); exit 0 only when
- * everything was verified.
+ * [--node-ms 5] [--failover yes] [--leave no] [--out results/demo]}: the handoff demo end to end
+ * (node1 → node2 → node3 by operator; then node1, the contact node, leaves the group gracefully,
+ * the next contact node is killed while node3 serves the client, and a new client asks X —
+ * {@code --failover no} skips that; {@code --leave yes} instead makes the last holder leave);
+ * exit 0 only when everything was verified.
  */
 public final class DemoCommand {
     static final String USAGE = "usage: vanycast demo [--json] [--nodes 2..5] [--size-mb N] [--rate-kb N]"
-            + " [--client-ms MS] [--node-ms MS] [--leave yes|no] [--out DIR]";
+            + " [--client-ms MS] [--node-ms MS] [--failover yes|no] [--leave yes|no] [--out DIR]";
 
     private DemoCommand() {
     }
@@ -26,6 +28,7 @@ public final class DemoCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Preload.all();
+        preload();
         boolean json = false;
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -45,16 +48,18 @@ public final class DemoCommand {
                 chain.add("node" + i);
             }
             Path home = Path.of(System.getProperty("vanycast.home", "."));
+            String failover = opt.getOrDefault("failover", nodes >= 3 ? "yes" : "no");
+            String leave = opt.getOrDefault("leave", "no");
+            if (!List.of("yes", "no").contains(leave) || !List.of("yes", "no").contains(failover)) {
+                throw new IllegalArgumentException("--leave and --failover take yes or no");
+            }
             o = new Options(nodes, chain, (long) (Double.parseDouble(opt.getOrDefault("size-mb", "8")) * 1024 * 1024),
                     Long.parseLong(opt.getOrDefault("rate-kb", "800")) * 1000,
                     Double.parseDouble(opt.getOrDefault("client-ms", "10")),
                     Double.parseDouble(opt.getOrDefault("node-ms", "5")),
                     Path.of(opt.getOrDefault("out", home.resolve("results/demo").toString())).toAbsolutePath(), home,
-                    !opt.getOrDefault("leave", "yes").equals("no"));
-            if (!List.of("yes", "no").contains(opt.getOrDefault("leave", "yes"))) {
-                throw new IllegalArgumentException("--leave must be yes or no");
-            }
-            opt.keySet().removeAll(List.of("nodes", "size-mb", "rate-kb", "client-ms", "node-ms", "out", "leave"));
+                    leave.equals("yes"), failover.equals("yes"));
+            opt.keySet().removeAll(List.of("nodes", "size-mb", "rate-kb", "client-ms", "node-ms", "out", "leave", "failover"));
             if (!opt.isEmpty()) {
                 return usage(err, "unknown option --" + opt.keySet().iterator().next());
             }
@@ -65,6 +70,7 @@ public final class DemoCommand {
             DemoResult r = new DemoScenario(o, json ? err : out).run();
             DemoReport.csv(r, o.out());
             Plots.write(r, o.out());
+            EventPlot.write(r, o.out());
             if (json) {
                 out.println(DemoReport.json(r));
             } else {
@@ -75,6 +81,12 @@ public final class DemoCommand {
             err.println("vanycast demo: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Loads this command's own classes up front too (see {@link Preload}). */
+    private static int preload() {
+        return List.of(ContactFailover.class, EventPlot.class, DemoResult.Event.class, DemoScenario.Download.class,
+                DemoScenario.Mark.class).size();
     }
 
     private static int usage(PrintStream err, String problem) {

@@ -34,6 +34,19 @@ final class DemoReport {
                     : String.format(Locale.ROOT, " %9.3f", x.gapMillis()));
             out.println(b);
         }
+        if (!r.events().isEmpty()) {
+            out.println();
+            out.println("Group events during the download (at = ms since the client's first data byte; took: leave = request"
+                    + " -> node left, contact-moved = leave request -> new contact's home registration, kill-9 = signal ->"
+                    + " process gone, failover = kill -> a survivor's home registration, new-client = curl's run time)");
+            out.println(String.format(Locale.ROOT, "%-14s %-8s %9s %9s %9s %-4s %s", "event", "node", "at bytes", "at ms",
+                    "took ms", "ok", "detail"));
+            for (DemoResult.Event e : r.events()) {
+                out.println(String.format(Locale.ROOT, "%-14s %-8s %9d %9.1f %9.1f %-4s %s", e.kind(),
+                        e.node().isEmpty() ? "-" : e.node(), e.atBytes(), e.atMillis(), e.millis(), e.ok() ? "yes" : "NO",
+                        e.detail()));
+            }
+        }
         out.println();
         out.printf(Locale.ROOT, "client bytes by sender on its wire: %s%n", r.bytesBySender());
         out.printf(Locale.ROOT, "checksum (sha256): %s%n", r.checksumOk() ? "intact " + r.receivedSha256()
@@ -72,6 +85,13 @@ final class DemoReport {
             }
             parts.add(e.append(String.join(",", ph)).append("}}").toString());
         }
+        b.append(String.join(",", parts)).append("],\"events\":[");
+        parts.clear();
+        for (DemoResult.Event e : r.events()) {
+            parts.add("{\"kind\":" + q(e.kind()) + ",\"node\":" + q(e.node()) + ",\"atBytes\":" + e.atBytes()
+                    + String.format(Locale.ROOT, ",\"atMs\":%.3f,\"ms\":%.3f", e.atMillis(), e.millis()) + ",\"ok\":" + e.ok()
+                    + ",\"detail\":" + q(e.detail()) + "}");
+        }
         b.append(String.join(",", parts)).append("],\"problems\":[");
         b.append(String.join(",", r.problems().stream().map(DemoReport::q).toList())).append("]}");
         return b.toString();
@@ -95,7 +115,18 @@ final class DemoReport {
                     .append(s.sender()).append('\n');
         }
         Files.writeString(dir.resolve("client-timeline.csv"), t);
+        StringBuilder e = new StringBuilder("event,node,at_bytes,at_ms,took_ms,ok,detail\n");
+        for (DemoResult.Event x : r.events()) {
+            e.append(x.kind()).append(',').append(x.node()).append(',').append(x.atBytes()).append(',')
+                    .append(String.format(Locale.ROOT, "%.3f,%.3f", x.atMillis(), x.millis())).append(',').append(x.ok())
+                    .append(',').append(csvField(x.detail())).append('\n');
+        }
+        Files.writeString(dir.resolve("events.csv"), e);
         Files.writeString(dir.resolve("summary.json"), json(r) + "\n");
+    }
+
+    private static String csvField(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     static String q(String s) {

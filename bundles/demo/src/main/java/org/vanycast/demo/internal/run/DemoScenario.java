@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,29 +22,36 @@ import org.vanycast.testbed.Topology;
  * The end-to-end run: testbed (client, router with WAN latency, home agent with the ha-agent,
  * nodes), cn-agent on the client, one real node container per node, an untouched {@code curl}
  * on the client downloading from [X]:8080, operator handoffs along the acceptor chain at
- * evenly spaced points of the download, and the verification (checksum, curl status, resets
- * on the client's wire, the client's binding, phase times, client-perceived gaps).
- * Everything it created is removed when it returns, even on failure.
+ * evenly spaced points of the download, then (with {@link Options#failover()}) the contact
+ * node's graceful leave and the next contact node's failure ({@link ContactFailover}), and the
+ * verification (checksum, curl status, resets on the client's wire, the client's binding,
+ * phase times, client-perceived gaps, the group events). Everything it created is removed when
+ * it returns, even on failure.
  */
 final class DemoScenario {
-    private final Options o;
-    private final PrintStream log;
+    static final String DOCUMENT = "demo.bin";
+    final Options o;
+    final PrintStream log;
 
     DemoScenario(Options o, PrintStream log) {
         this.o = o;
         this.log = log;
     }
 
-    private ContainerBed bed;
-    private Testbed tb;
-    private Agents agents;
+    ContainerBed bed;
+    Testbed tb;
+    Agents agents;
     private String sha;
 
-    /** Builds the testbed, runs one download along {@code o.acceptors()} from node1, removes everything. */
+    /**
+     * Builds the testbed, runs one download along {@code o.acceptors()} from node1 (then the
+     * contact leave and failover, if asked), removes everything.
+     */
     DemoResult run() throws Exception {
         try {
             start();
-            return download("node1", o.acceptors(), o.leaveAtEnd(), o.out());
+            return o.failover() ? new ContactFailover(this).download("node1", o.acceptors(), o.out())
+                    : download("node1", o.acceptors(), o.leaveAtEnd(), o.out());
         } finally {
             close();
         }
@@ -56,11 +64,14 @@ final class DemoScenario {
         log.printf("testbed %s: client, router (client link %.0f ms one way, %d kbit/s; node links %.0f ms), ha, %d nodes%n",
                 id, o.clientMs(), o.rateBytes() * 8 / 1000, o.nodeMs(), o.nodes());
         bed = ContainerBed.start(ContainerBed.spec(baseConfig(id, o), o.repository()).logs(o.out().resolve("logs")).log(log)
+                // every other node holds the home-agent association, so whichever becomes contact can register X
+                .coreConfig("backups", Integer.toString(Math.max(1, o.nodes() - 1)))
                 // e.g. -Dorg.slf4j.simpleLogger.log.org.vanycast.soap=debug for a closer look at a node
                 .javaOptionsAll(System.getProperty("vanycast.demo.node.java.options", "")));
         tb = bed.testbed();
         agents = bed.agents();
-        sha = bed.document("demo.bin", o.sizeBytes());
+        sha = bed.document(DOCUMENT, o.sizeBytes());
+        bed.document(ContactFailover.NEW_CLIENT_DOCUMENT, ContactFailover.NEW_CLIENT_BYTES);
     }
 
     /** The demo's WAN: the client's link is shaped (not curl), so the client reads at full speed and its window stays open. */
@@ -95,76 +106,144 @@ final class DemoScenario {
 
     /** As above; with {@code leaveAtEnd} the last holder then leaves the group gracefully, handing the client on. */
     DemoResult download(String firstDonor, List<String> acceptors, boolean leaveAtEnd, Path out) throws Exception {
-        Files.createDirectories(out);
-        Inet6Address x = tb.logicalAddress();
-        Path received = out.resolve("received.bin");
-        Files.deleteIfExists(received);
-        Capture capture = Capture.start(tb.ns("client"), "eth0", out.resolve("client.pcap"));
-        String url = "http://[" + Topology.str(x) + "]:" + NodeContainer.HTTP_PORT + "/content/demo.bin";
-        log.printf("client: curl %s (%d bytes; client link shaped to %d kbit/s)%n", url, o.sizeBytes(),
-                o.rateBytes() * 8 / 1000);
-        Process curl = new ProcessBuilder("ip", "netns", "exec", tb.ns("client"), "curl", "-g", "-sS", "--max-time", "300",
-                "-o", received.toString(), url)
-                .redirectErrorStream(true).redirectOutput(out.resolve("curl.log").toFile()).start();
-        List<DemoResult.Handoff> handoffs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        int clientPort = -1;
-        String donor = firstDonor;
+        Download d = begin(firstDonor, out);
         try {
-            for (int i = 0; i < acceptors.size(); i++) {
-                long at = o.sizeBytes() * (i + 1) / (acceptors.size() + (leaveAtEnd ? 2 : 1));
-                if (!awaitBytes(received, at, curl)) {
-                    problems.add("download ended before " + at + " bytes: no handoff " + donor + " -> " + acceptors.get(i));
-                    break;
-                }
-                if (clientPort < 0) {
-                    clientPort = clientPort();
-                }
-                String acceptor = acceptors.get(i);
-                long t = System.nanoTime();
-                String reply = bed.control(donor, "handoff [" + Topology.str(tb.address("client")) + "]:"
-                        + clientPort + " " + acceptor);
-                boolean ok = reply.startsWith("ok ");
-                log.printf("handoff %s -> %s at %d bytes: %s (%d ms)%n", donor, acceptor, Files.size(received),
-                        ok ? "done" : reply, ms(t));
-                handoffs.add(new DemoResult.Handoff(donor, acceptor, at, ok, ok ? "COMPLETED" : "FAILED", Map.of(), -1,
-                        reply));
-                if (!ok) {
-                    problems.add("handoff " + donor + " -> " + acceptor + ": " + reply);
-                    break;
-                }
-                donor = acceptor;
+            int parts = acceptors.size() + (leaveAtEnd ? 2 : 1);
+            for (int i = 0; i < acceptors.size() && d.problems.isEmpty(); i++) {
+                handoff(d, acceptors.get(i), o.sizeBytes() * (i + 1) / parts);
             }
-            if (leaveAtEnd && problems.isEmpty()) {
-                long at = o.sizeBytes() * (acceptors.size() + 1) / (acceptors.size() + 2);
-                if (!awaitBytes(received, at, curl)) {
-                    problems.add("download ended before " + at + " bytes: " + donor + " did not leave");
-                } else {
-                    long t = System.nanoTime();
-                    String reply = bed.control(donor, "leave");
-                    boolean ok = reply.startsWith("ok ");
-                    String holder = ok ? holder(x) : "";
-                    log.printf("%s leaves the group at %d bytes: %s (%d ms)%n", donor, Files.size(received),
-                            ok ? "its client went to " + holder : reply, ms(t));
-                    handoffs.add(new DemoResult.Handoff(donor, holder, at, ok && !holder.isEmpty(), ok ? "COMPLETED" : "FAILED",
-                            Map.of(), -1, "graceful leave: " + reply));
-                    if (!ok || holder.isEmpty()) {
-                        problems.add("graceful leave of " + donor + ": " + reply);
-                    } else {
-                        donor = holder;
-                    }
-                }
+            if (leaveAtEnd && d.problems.isEmpty()) {
+                leaveHolder(d, o.sizeBytes() * (acceptors.size() + 1) / parts);
             }
         } finally {
-            if (!curl.waitFor(o.sizeBytes() / o.rateBytes() * 3 + 60, TimeUnit.SECONDS)) {
-                curl.destroyForcibly();
-                problems.add("curl did not finish");
+            awaitCurl(d);
+        }
+        return finish(d);
+    }
+
+    /** One download in progress: the untouched curl, its capture, and what happened to it so far. */
+    final class Download {
+        final Path out;
+        final Path received;
+        final Capture capture;
+        final Process curl;
+        final List<DemoResult.Handoff> handoffs = new ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+        final List<Mark> marks = new ArrayList<>();
+        /** The node serving the client now. */
+        String holder;
+        int clientPort = -1;
+        /** The new client's connection (port on the client), once it ran. */
+        int newClientPort = -1;
+
+        private Download(Path out, String holder) throws Exception {
+            this.out = out;
+            this.holder = holder;
+            this.received = out.resolve(DOCUMENT);
+            this.capture = Capture.start(tb.ns("client"), "eth0", out.resolve("client.pcap"));
+            log.printf("client: curl %s (%d bytes; client link shaped to %d kbit/s)%n", bed.url(DOCUMENT), o.sizeBytes(),
+                    o.rateBytes() * 8 / 1000);
+            this.curl = bed.curl(out, List.of(DOCUMENT), 300);
+        }
+
+        long bytes() {
+            try {
+                return Files.exists(received) ? Files.size(received) : 0;
+            } catch (IOException e) {
+                return 0;
             }
         }
-        int exit = curl.isAlive() ? -1 : curl.exitValue();
-        String got = Files.exists(received) ? ContainerBed.sha256(received) : "";
+
+        /** Records an event that started at wall-clock {@code wallNanos} (placed on the client's timeline later). */
+        void mark(String kind, String node, long atBytes, long wallNanos, double millis, boolean ok, String detail) {
+            marks.add(new Mark(kind, node, atBytes, wallNanos, millis, ok, detail));
+        }
+    }
+
+    /** An event with its wall-clock start, before the capture gives the timeline's origin. */
+    record Mark(String kind, String node, long atBytes, long wallNanos, double millis, boolean ok, String detail) {
+    }
+
+    /** Wall-clock nanoseconds since the epoch, the capture's clock. */
+    static long wallNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    Download begin(String firstDonor, Path out) throws Exception {
+        Files.createDirectories(out);
+        return new Download(out, firstDonor);
+    }
+
+    /** Waits until the download has {@code bytes}; false (and a problem noted) when it ended before. */
+    boolean reach(Download d, long bytes, String what) throws IOException, InterruptedException {
+        if (awaitBytes(d.received, bytes, d.curl)) {
+            return true;
+        }
+        d.problems.add("download ended before " + bytes + " bytes: " + what + " did not happen");
+        return false;
+    }
+
+    /** At {@code atBytes}, asks the holder to hand the client's connection to {@code acceptor}. */
+    boolean handoff(Download d, String acceptor, long atBytes) throws Exception {
+        String donor = d.holder;
+        if (!reach(d, atBytes, "no handoff " + donor + " -> " + acceptor)) {
+            return false;
+        }
+        if (d.clientPort < 0) {
+            d.clientPort = clientPort();
+        }
+        long t = System.nanoTime();
+        long at = d.bytes();
+        String reply = bed.handoff(donor, d.clientPort, acceptor);
+        boolean ok = reply.startsWith("ok ");
+        log.printf("handoff %s -> %s at %d bytes: %s (%d ms)%n", donor, acceptor, at, ok ? "done" : reply, ms(t));
+        d.handoffs.add(new DemoResult.Handoff(donor, acceptor, atBytes, ok, ok ? "COMPLETED" : "FAILED", Map.of(), -1, reply));
+        if (!ok) {
+            d.problems.add("handoff " + donor + " -> " + acceptor + ": " + reply);
+            return false;
+        }
+        d.holder = acceptor;
+        return true;
+    }
+
+    /** At {@code atBytes}, the node serving the client leaves the group gracefully; its client moves on. */
+    void leaveHolder(Download d, long atBytes) throws Exception {
+        String donor = d.holder;
+        if (!reach(d, atBytes, donor + " leaving")) {
+            return;
+        }
+        long t = System.nanoTime();
+        String reply = bed.control(donor, "leave");
+        boolean ok = reply.startsWith("ok ");
+        String holder = ok ? clientHolder() : "";
+        log.printf("%s leaves the group at %d bytes: %s (%d ms)%n", donor, d.bytes(),
+                ok ? "its client went to " + holder : reply, ms(t));
+        d.handoffs.add(new DemoResult.Handoff(donor, holder, atBytes, ok && !holder.isEmpty(), ok ? "COMPLETED" : "FAILED",
+                Map.of(), -1, "graceful leave: " + reply));
+        if (!ok || holder.isEmpty()) {
+            d.problems.add("graceful leave of " + donor + ": " + reply);
+        } else {
+            d.holder = holder;
+        }
+    }
+
+    void awaitCurl(Download d) throws InterruptedException {
+        if (d.curl.isAlive() && !d.curl.waitFor(o.sizeBytes() / o.rateBytes() * 3 + 60, TimeUnit.SECONDS)) {
+            d.curl.destroyForcibly();
+            d.problems.add("curl did not finish");
+        }
+    }
+
+    /** Waits for curl, then checks everything and reads the phases, gaps and events from the nodes and the capture. */
+    DemoResult finish(Download d) throws Exception {
+        awaitCurl(d);
+        Inet6Address x = tb.logicalAddress();
+        List<String> problems = d.problems;
+        int exit = d.curl.isAlive() ? -1 : d.curl.exitValue();
+        String got = Files.exists(d.received) ? ContainerBed.sha256(d.received) : "";
         if (exit != 0) {
-            problems.add("curl exit status " + exit + ": " + Files.readString(out.resolve("curl.log")).strip());
+            problems.add("curl exit status " + exit + ": " + Files.readString(d.out.resolve("curl.log")).strip());
         }
         if (!sha.equals(got)) {
             problems.add("checksum differs: expected " + sha + ", received " + got);
@@ -173,12 +252,13 @@ final class DemoScenario {
         String binding = b == null ? "" : Topology.str(b);
         // After a completed handoff the client's binding names the node serving it now; without
         // one the binding is whatever an earlier download left (none on a fresh testbed).
-        boolean moved = handoffs.stream().anyMatch(DemoResult.Handoff::completed);
-        String expectedCareOf = moved ? Topology.str(tb.address(donor)) : binding;
+        boolean moved = d.handoffs.stream().anyMatch(DemoResult.Handoff::completed);
+        String expectedCareOf = moved ? Topology.str(tb.address(d.holder)) : binding;
         if (!binding.equals(expectedCareOf)) {
-            problems.add("client binding for X is '" + binding + "', expected '" + expectedCareOf + "' (" + donor + ")");
+            problems.add("client binding for X is '" + binding + "', expected '" + expectedCareOf + "' (" + d.holder + ")");
         }
-        ClientTrace trace = ClientTrace.of(capture.frames(), NodeContainer.HTTP_PORT, clientPort < 0 ? 0 : clientPort);
+        List<Capture.Frame> frames = d.capture.frames();
+        ClientTrace trace = ClientTrace.of(frames, NodeContainer.HTTP_PORT, Math.max(0, d.clientPort));
         if (trace.resets > 0) {
             problems.add(trace.resets + " TCP resets on the client's wire");
         }
@@ -190,20 +270,30 @@ final class DemoScenario {
         List<Map<String, String>> rows = PhaseCsv.read(bed.nodes().stream().map(NodeContainer::handoffCsv).toList());
         List<ClientTrace.Switch> switches = trace.switches();
         List<DemoResult.Handoff> full = new ArrayList<>();
-        for (int i = 0; i < handoffs.size(); i++) {
-            DemoResult.Handoff h = handoffs.get(i);
+        for (int i = 0; i < d.handoffs.size(); i++) {
+            DemoResult.Handoff h = d.handoffs.get(i);
             double gap = i < switches.size() ? switches.get(i).gapMillis() : -1;
             if (h.completed() && i >= switches.size()) {
                 problems.add("the client never saw data from " + h.acceptor());
             }
             full.add(new DemoResult.Handoff(h.donor(), h.acceptor(), h.atBytes(), h.completed(),
-                    PhaseCsv.outcome(rows, h.donor(), h.acceptor(), clientPort),
-                    PhaseCsv.merged(rows, h.donor(), h.acceptor(), clientPort), gap, h.detail()));
+                    PhaseCsv.outcome(rows, h.donor(), h.acceptor(), d.clientPort),
+                    PhaseCsv.merged(rows, h.donor(), h.acceptor(), d.clientPort), gap, h.detail()));
         }
         Map<String, Long> bySender = new LinkedHashMap<>();
         trace.bytesBySource().forEach((a, n) -> bySender.put(names.getOrDefault(a, Topology.str(a)), n));
+        long t0 = trace.segments.isEmpty() ? 0 : trace.segments.get(0).nanos();
+        List<DemoResult.Event> events = new ArrayList<>();
+        for (Mark m : d.marks) {
+            Mark e = m.kind().equals(DemoResult.Event.NEW_CLIENT) ? ContactFailover.answered(m, d, frames, names, x) : m;
+            if (e.kind().equals(DemoResult.Event.NEW_CLIENT) && !e.ok()) {
+                problems.add("new client: " + e.detail());
+            }
+            events.add(new DemoResult.Event(e.kind(), e.node(), e.atBytes(), t0 == 0 ? -1 : (e.wallNanos() - t0) / 1e6,
+                    e.millis(), e.ok(), e.detail()));
+        }
         return new DemoResult(full, exit, sha, got, trace.resets, trace.retransmissions, binding, expectedCareOf, bySender,
-                timeline(trace, names), problems);
+                timeline(trace, names), events, problems);
     }
 
     private static List<DemoResult.Sample> timeline(ClientTrace trace, Map<Inet6Address, String> names) {
@@ -222,7 +312,8 @@ final class DemoScenario {
     }
 
     /** The node the client's binding for X points to, waiting a little for the cn-agent to install it. */
-    private String holder(Inet6Address x) throws InterruptedException {
+    String clientHolder() throws InterruptedException {
+        Inet6Address x = tb.logicalAddress();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             Inet6Address b = agents.cnAgent().bindings().get(x);
@@ -248,7 +339,7 @@ final class DemoScenario {
         }
     }
 
-    private int clientPort() throws IOException, InterruptedException {
+    int clientPort() throws IOException, InterruptedException {
         List<Integer> ports = bed.clientPorts();
         if (ports.isEmpty()) {
             throw new IOException("the client's connection to X is not established");

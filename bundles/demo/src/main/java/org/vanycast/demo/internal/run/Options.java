@@ -15,9 +15,18 @@ import java.util.List;
  * @param out            results folder (report, CSV, PNG, capture, node logs)
  * @param repository     the repository root (its {@code ./vanycast} starts the nodes)
  * @param leaveAtEnd     whether the last acceptor then leaves the group gracefully (its client moves on)
+ * @param failover       whether, after the handoffs, the contact node (node1) leaves the group gracefully and
+ *                       then the next contact node is killed ({@code kill -9}) while the client downloads
+ *                       from another node, and a new client asks X afterwards (needs 3 nodes or more)
  */
 record Options(int nodes, List<String> acceptors, long sizeBytes, long rateBytes, double clientMs, double nodeMs,
-               Path out, Path repository, boolean leaveAtEnd) {
+               Path out, Path repository, boolean leaveAtEnd, boolean failover) {
+    /** Without the contact leave and failover. */
+    Options(int nodes, List<String> acceptors, long sizeBytes, long rateBytes, double clientMs, double nodeMs, Path out,
+            Path repository, boolean leaveAtEnd) {
+        this(nodes, acceptors, sizeBytes, rateBytes, clientMs, nodeMs, out, repository, leaveAtEnd, false);
+    }
+
     Options {
         if (nodes < 2 || nodes > 5) {
             throw new IllegalArgumentException("--nodes must be 2..5");
@@ -37,6 +46,12 @@ record Options(int nodes, List<String> acceptors, long sizeBytes, long rateBytes
                 throw new IllegalArgumentException("bad acceptor chain " + acceptors + " for " + nodes + " nodes");
             }
             previous = a;
+        }
+        if (failover && nodes < 3) {
+            throw new IllegalArgumentException("--failover needs at least 3 nodes: one leaves, one is killed, one serves");
+        }
+        if (failover && leaveAtEnd) {
+            throw new IllegalArgumentException("--leave yes and --failover yes do not go together");
         }
         acceptors = List.copyOf(acceptors);
     }
