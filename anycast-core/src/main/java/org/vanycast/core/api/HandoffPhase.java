@@ -16,12 +16,18 @@ public enum HandoffPhase {
     TRANSFER(2, "State transfer"),
     /** Acceptor: re-create the frozen socket (row 3). */
     RECREATE(3, "Socket re-creation"),
-    /** Acceptor: finish return routability, build and send the binding (rows 4-6). */
+    /** Acceptor: finish return routability, build and send the binding (rows 4-6); data may follow at once. */
     REDIRECT(4, "Return routability + binding"),
     /** Acceptor: leave repair mode (row 7). */
     ACTIVATE(7, "Socket activation"),
     /** Donor: close the frozen copy without FIN or RST. */
-    RELEASE(0, "Release");
+    RELEASE(0, "Release"),
+    /**
+     * Acceptor, after Done and while it already serves the client: until the client confirmed
+     * the binding (its Binding Acknowledgement). Not part of the client's wait; the paper's
+     * implementation waited for it before activating the socket.
+     */
+    CONFIRM(0, "Binding acknowledged");
 
     private final int paperRow;
     private final String label;

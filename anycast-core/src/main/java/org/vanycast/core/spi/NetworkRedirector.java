@@ -48,11 +48,24 @@ public interface NetworkRedirector {
         /**
          * Sends the binding (e.g. a Binding Update with {@code sequence}) and makes it take
          * effect locally. Waits at most {@code timeout} for prerequisites (RR tokens); does not
-         * wait for the Binding Acknowledgement (RFC 6275 allows sending data right away).
+         * wait for the Binding Acknowledgement (RFC 6275 allows sending data right away): the
+         * caller may serve the client as soon as this returns, then call {@link #confirm}.
          *
          * @return the sequence number used, for the next handoff of this client
          */
         int commit(int sequence, Duration timeout) throws IOException;
+
+        /**
+         * After {@link #commit}: waits until the client confirmed the binding (e.g. a Binding
+         * Acknowledgement), retrying as the redirector sees fit within {@code timeout}.
+         * Default: nothing to wait for.
+         *
+         * @throws IOException the client refused the binding or never answered; its traffic to
+         *                     the logical address does not reach this node
+         */
+        default void confirm(Duration timeout) throws IOException {
+            // a redirector that needs no answer is confirmed on commit
+        }
 
         /** Abandons the preparation; nothing was sent to the client. */
         @Override

@@ -22,8 +22,8 @@ import org.vanycast.core.spi.NetworkRedirector;
 /**
  * The acceptor's work on one Init: check everything that can be checked without acting
  * (logical address, drivers, application states), re-create every socket (silent), commit the
- * binding once for the client, activate every socket, send Done, hand the connections to the
- * service. A failure closes what was built without a packet and answers Abort, saying whether
+ * binding once for the client (sent, not yet acknowledged), activate every socket, send Done,
+ * hand the connections to the service, then wait for the client's acknowledgement. A failure closes what was built without a packet and answers Abort, saying whether
  * the binding may already have moved.
  */
 final class AcceptInit {
@@ -126,6 +126,7 @@ final class AcceptInit {
         }
         int attempted = (init.mipv6Sequence() + 1) & 0xFFFF;
         int used;
+        NetworkRedirector.Preparation committed = prep;
         try {
             used = prep.commit(attempted, c.config.commitTimeout());
         } catch (IOException | RuntimeException e) {
@@ -164,10 +165,22 @@ final class AcceptInit {
             LOG.warn("handoff {}: Done to {} failed ({}); serving the client here", Long.toUnsignedString(init.handoffId(), 16),
                     donor, e.getMessage());
         }
-        c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), Optional.empty()));
+        // the service goes on writing now, before the client's acknowledgement of the binding
         for (int i = 0; i < live.size(); i++) {
             deliver(init.connections().get(i), live.get(i), codecs.get(i));
         }
+        Optional<String> unconfirmed = Optional.empty();
+        try {
+            committed.confirm(c.config.commitTimeout());
+        } catch (IOException | RuntimeException e) {
+            // Nothing to roll back to (the donor has released and the service has written on):
+            // the client's traffic does not reach this node until a later binding does.
+            unconfirmed = Optional.of("binding not confirmed: " + e.getMessage());
+            LOG.error("handoff {}: client {} did not confirm its binding to this node: {}",
+                    Long.toUnsignedString(init.handoffId(), 16), init.client(), e.getMessage());
+        }
+        timer.end(HandoffPhase.CONFIRM);
+        c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), unconfirmed));
         return true;
     }
 

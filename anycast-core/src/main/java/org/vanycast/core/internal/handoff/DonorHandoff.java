@@ -231,6 +231,8 @@ final class DonorHandoff {
                 int seq = (acceptorSequence + 1) & 0xFFFF;
                 try (NetworkRedirector.Preparation p = redirector.get().prepare(c.group.logicalAddress(), client.getAddress())) {
                     c.sequences.update(client.getAddress(), p.commit(seq, c.config.commitTimeout()));
+                    // resumed only once the client took it: it may have another node's binding
+                    p.confirm(c.config.commitTimeout());
                 }
             } catch (IOException e) {
                 why.append("; taking the binding back failed: ").append(e.getMessage());

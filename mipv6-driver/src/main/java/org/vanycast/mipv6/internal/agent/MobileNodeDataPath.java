@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +42,9 @@ import org.vanycast.mipv6.internal.kernel.RawMobilitySocket;
  *     Home Address option to the home agent, and its acknowledgement.</li>
  * <li>Route optimization per client through the engine's {@link MobileNodeSession}: HoTI
  *     from X (so through the home agent), CoTI from CoA directly, then the Binding Update
- *     with a Home Address option; when the client acknowledges it, the node-side nftables
- *     translation for that client (X ↔ CoA) is switched on (data meanwhile keeps flowing
- *     through the home agent).</li>
+ *     with a Home Address option; the node-side nftables translation for that client
+ *     (X ↔ CoA) is switched on when the client acknowledges a plain binding, and before the
+ *     update leaves for a handoff (whose data follows the update at once).</li>
  * </ul>
  *
  * Binding Acknowledgements carry a type 2 routing header, which this kernel drops: an
@@ -61,6 +63,8 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<Inet6Address, MobileNodeSession> sessions = new ConcurrentHashMap<>();
     private final Map<Inet6Address, BlockingQueue<MobilityAction>> events = new ConcurrentHashMap<>();
+    /** Clients this node's translation is on for (also the lock for changing it). */
+    private final Set<Inet6Address> translated = new HashSet<>();
     private final MobileNodeTunnel tunnel;
     private final PendingHomeTests pendingHomeTests = new PendingHomeTests();
     private volatile Consumer<Ipv6Packet> homeTestInitRelay;
@@ -211,14 +215,11 @@ public final class MobileNodeDataPath implements AutoCloseable {
                 counters.count(d.reason().name());
             } else if (a instanceof MobilityAction.BindingStateChanged c) {
                 if (c.state() == MobilityAction.BindingStateChanged.State.ACKNOWLEDGED) {
-                    // Only once the client has the binding: a packet from CoA reaching it earlier
-                    // matches none of its connections and draws a RST, which our own prerouting
-                    // translation would then deliver to the socket bound to X. Until then data
-                    // keeps flowing through the home agent, so nothing is lost by waiting.
-                    translator.bindMobile(client, home, careOf);
+                    // already on for a handoff (sendHandoff); for a plain bind() it starts now
+                    translateOn(client);
                 } else if (c.state() == MobilityAction.BindingStateChanged.State.FAILED
                         || c.state() == MobilityAction.BindingStateChanged.State.DEREGISTERED) {
-                    translator.unbindMobile(client, home);
+                    translateOff(client);
                 }
                 events(client).add(a);
             } else if (a instanceof MobilityAction.ReturnRoutabilityComplete) {
@@ -279,28 +280,67 @@ public final class MobileNodeDataPath implements AutoCloseable {
         return ((MobilityAction.ReturnRoutabilityComplete) a).result();
     }
 
-    /** Takes a client over with return-routability tokens obtained earlier (versatile-anycast handoff). */
-    public MobilityAction.BindingStateChanged handoff(Inet6Address client, int previousSequence,
-            ReturnRoutabilityResult tokens, Duration timeout) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        long sent;
+    /**
+     * Switches on this node's translation for {@code client} (X ↔ CoA, both ways) ahead of a
+     * handoff; returns whether it was off until now. Harmless before the Binding Update: until
+     * then the client talks to X at another node, and this node has no connection of it. Costs
+     * an nftables transaction, which is why it runs on Prepare, off the handoff's critical path.
+     */
+    public boolean installTranslation(Inet6Address client) throws IOException {
+        return translateOn(client);
+    }
+
+    /** Undoes {@link #installTranslation} for a handoff that did not happen. */
+    public void removeTranslation(Inet6Address client) throws IOException {
+        translateOff(client);
+    }
+
+    /** @return whether the translation for {@code client} was off until now */
+    private boolean translateOn(Inet6Address client) throws IOException {
+        synchronized (translated) {
+            if (translated.contains(client)) {
+                return false;
+            }
+            translator.bindMobile(client, home, careOf);
+            translated.add(client);
+            return true;
+        }
+    }
+
+    private void translateOff(Inet6Address client) throws IOException {
+        synchronized (translated) {
+            translator.unbindMobile(client, home);
+            translated.remove(client);
+        }
+    }
+
+    /**
+     * Takes a client over with return-routability tokens obtained earlier (versatile-anycast
+     * handoff): sends the Binding Update and returns at once, the translation on. Data may
+     * follow right away (RFC 6275 does not make a mobile node wait for a correspondent's
+     * acknowledgement); the client's cn-agent holds segments from CoA that overtake the
+     * update. {@link #awaitBinding} waits for the acknowledgement.
+     *
+     * @param previousSequence the last sequence number used towards this client
+     */
+    public void sendHandoff(Inet6Address client, int previousSequence, ReturnRoutabilityResult tokens) throws IOException {
         synchronized (this) {
             events(client).clear();
-            // Inbound half first: the client sends to CoA as soon as it takes the update, which
-            // can be before its acknowledgement is processed here (measured: resets at 40 Mbit/s).
-            translator.bindMobileInbound(client, home, careOf);
+            translateOn(client); // a no-op when installTranslation ran
             perform(client, session(client, previousSequence).handoff(previousSequence, tokens, System.nanoTime()));
-            sent = System.nanoTime();
         }
+    }
+
+    /**
+     * Waits for the client's answer to the Binding Update sent by {@link #sendHandoff}
+     * (retransmissions are the session's); the translation is removed when it refuses or never answers.
+     */
+    public MobilityAction.BindingStateChanged awaitBinding(Inet6Address client, Duration timeout)
+            throws IOException, InterruptedException {
         try {
-            MobilityAction.BindingStateChanged state = awaitState(client, timeout);
-            // The wait is the network's: on a loaded bottleneck the update queues behind data already sent.
-            LOG.debug("handoff to {}: Binding Update out after {} us, acknowledged {} us later", Setup.a(client),
-                    (sent - start) / 1000, (System.nanoTime() - sent) / 1000);
-            return state;
+            return awaitState(client, timeout);
         } catch (IOException e) {
-            // refused or unanswered: the donor takes the client back, nothing should reach X here
-            translator.unbindMobile(client, home);
+            removeTranslation(client);
             throw e;
         }
     }
@@ -318,7 +358,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
         await(client, x -> x instanceof MobilityAction.BindingStateChanged c
                 && (c.state() == MobilityAction.BindingStateChanged.State.DEREGISTERED
                 || c.state() == MobilityAction.BindingStateChanged.State.FAILED), timeout);
-        translator.unbindMobile(client, home);
+        translateOff(client);
     }
 
     /**
@@ -364,7 +404,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
 
     /** Stops translating for {@code client} locally (its traffic to X goes through the home agent again). */
     public synchronized void forget(Inet6Address client) throws IOException {
-        translator.unbindMobile(client, home);
+        translateOff(client);
         sessions.remove(client);
     }
 

@@ -16,12 +16,38 @@ import org.vanycast.mipv6.internal.kernel.NfQueue;
 final class QueueLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueLoop.class);
 
+    /** What to do with a queued packet now. */
+    enum Verdict {
+        ACCEPT, DROP,
+        /** Keep it queued in the kernel; a later {@link Handler#releaseHeld} gives its verdict. */
+        HOLD
+    }
+
+    /** Verdicts for packets held earlier; only valid inside {@link Handler#releaseHeld}. */
+    interface HeldVerdicts {
+        void accept(int id) throws Exception;
+
+        void drop(int id) throws Exception;
+
+        /** Accepts {@code packet} (a whole IPv6 packet) in place of the held one. */
+        void acceptModified(int id, byte[] packet) throws Exception;
+    }
+
     /** Decides about one queued packet; returns true to accept it, false to drop it. */
     interface Handler {
         boolean handle(byte[] packet, long nowNanos) throws Exception;
 
+        /** Like {@link #handle}, knowing the packet's queue id so that it may be held. */
+        default Verdict decide(int id, byte[] packet, long nowNanos) throws Exception {
+            return handle(packet, nowNanos) ? Verdict.ACCEPT : Verdict.DROP;
+        }
+
         /** Called on the loop thread at least every 50 ms (engine timers). */
         default void tick(long nowNanos) throws Exception {
+        }
+
+        /** Called on the loop thread after every batch and tick: verdicts for held packets now due. */
+        default void releaseHeld(HeldVerdicts out, long nowNanos) throws Exception {
         }
     }
 
@@ -34,20 +60,36 @@ final class QueueLoop implements AutoCloseable {
         AtomicReference<Exception> failure = new AtomicReference<>();
         thread = NetNs.start(ns, "nfqueue-" + queue, () -> {
             try (NfQueue q = NfQueue.open(queue, 0xffff, 1024)) {
+                HeldVerdicts verdicts = new HeldVerdicts() {
+                    @Override
+                    public void accept(int id) throws Exception {
+                        q.accept(id);
+                    }
+
+                    @Override
+                    public void drop(int id) throws Exception {
+                        q.drop(id);
+                    }
+
+                    @Override
+                    public void acceptModified(int id, byte[] packet) throws Exception {
+                        q.acceptModified(id, packet);
+                    }
+                };
                 ready.countDown();
                 while (running) {
                     List<NfQueue.QueuedPacket> got = q.poll(50);
                     for (NfQueue.QueuedPacket p : got) {
-                        boolean accept = false;
+                        Verdict v = Verdict.DROP;
                         try {
-                            accept = handler.handle(p.packet(), System.nanoTime());
+                            v = handler.decide(p.id(), p.packet(), System.nanoTime());
                         } catch (Exception | LinkageError e) {
                             counters.count("handler-error");
                             LOG.debug("queue {}: packet dropped: {}", queue, e.toString());
                         }
-                        if (accept) {
+                        if (v == Verdict.ACCEPT) {
                             q.accept(p.id());
-                        } else {
+                        } else if (v == Verdict.DROP) {
                             q.drop(p.id());
                         }
                     }
@@ -56,6 +98,12 @@ final class QueueLoop implements AutoCloseable {
                     } catch (Exception | LinkageError e) {
                         counters.count("timer-error");
                         LOG.debug("queue {}: timer: {}", queue, e.toString());
+                    }
+                    try {
+                        handler.releaseHeld(verdicts, System.nanoTime());
+                    } catch (Exception | LinkageError e) {
+                        counters.count("release-error");
+                        LOG.debug("queue {}: releasing held packets: {}", queue, e.toString());
                     }
                 }
             } catch (Exception e) {

@@ -35,8 +35,6 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     private final String table;
     private final Map<Inet6Address, Inet6Address> correspondent = new HashMap<>();
     private final Map<String, Inet6Address> mobile = new HashMap<>();
-    /** Inbound-only halves ({@link #bindMobileInbound}) not yet completed by {@link #bindMobile}. */
-    private final Map<String, Inet6Address> inbound = new HashMap<>();
     private boolean closed;
 
     private NftBindingTranslator(Nftables nft, String table) {
@@ -123,46 +121,21 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     }
 
     @Override
-    public synchronized void bindMobileInbound(Inet6Address client, Inet6Address home, Inet6Address careOf)
-            throws NativeException {
-        Objects.requireNonNull(client);
-        Objects.requireNonNull(home);
-        Objects.requireNonNull(careOf);
-        ensureOpen();
-        String key = a(client) + " . " + a(home);
-        if (careOf.equals(inbound.get(key)) || careOf.equals(mobile.get(key))) {
-            return;
-        }
-        StringBuilder cmd = new StringBuilder();
-        deleteInbound(cmd, client, key);
-        cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
-                .append(" : ").append(a(home)).append(" }\n");
-        nft.run(cmd.toString());
-        inbound.put(key, careOf);
-    }
-
-    @Override
     public synchronized void bindMobile(Inet6Address client, Inet6Address home, Inet6Address careOf) throws NativeException {
         Objects.requireNonNull(client);
         Objects.requireNonNull(home);
         Objects.requireNonNull(careOf);
         ensureOpen();
         String key = a(client) + " . " + a(home);
+        if (careOf.equals(mobile.get(key))) {
+            return;
+        }
         StringBuilder cmd = new StringBuilder();
-        boolean inboundReady = careOf.equals(inbound.get(key));
-        if (mobile.get(key) != null) {
-            cmd.append("delete element ip6 ").append(table).append(" mn_out { ").append(key).append(" }\n");
-        }
-        if (!inboundReady) {
-            deleteInbound(cmd, client, key);
-        }
+        deleteMobile(cmd, client, key);
         cmd.append("add element ip6 ").append(table).append(" mn_out { ").append(key).append(" : ").append(a(careOf)).append(" }\n");
-        if (!inboundReady) {
-            cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
-                    .append(" : ").append(a(home)).append(" }\n");
-        }
+        cmd.append("add element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(careOf))
+                .append(" : ").append(a(home)).append(" }\n");
         nft.run(cmd.toString());
-        inbound.remove(key);
         mobile.put(key, careOf);
     }
 
@@ -170,23 +143,20 @@ public final class NftBindingTranslator implements RouteOptimizationBackend {
     public synchronized void unbindMobile(Inet6Address client, Inet6Address home) throws NativeException {
         ensureOpen();
         String key = a(client) + " . " + a(home);
-        if (mobile.get(key) == null && inbound.get(key) == null) {
+        if (mobile.get(key) == null) {
             return;
         }
         StringBuilder cmd = new StringBuilder();
-        if (mobile.get(key) != null) {
-            cmd.append("delete element ip6 ").append(table).append(" mn_out { ").append(key).append(" }\n");
-        }
-        deleteInbound(cmd, client, key);
+        deleteMobile(cmd, client, key);
         nft.run(cmd.toString());
         mobile.remove(key);
-        inbound.remove(key);
     }
 
-    /** Appends the deletion of whichever mn_in element {@code client} has for this home address. */
-    private void deleteInbound(StringBuilder cmd, Inet6Address client, String key) {
-        Inet6Address old = inbound.get(key) != null ? inbound.get(key) : mobile.get(key);
+    /** Appends the deletion of both elements of {@code client}'s mobile-side binding, if it has one. */
+    private void deleteMobile(StringBuilder cmd, Inet6Address client, String key) {
+        Inet6Address old = mobile.get(key);
         if (old != null) {
+            cmd.append("delete element ip6 ").append(table).append(" mn_out { ").append(key).append(" }\n");
             cmd.append("delete element ip6 ").append(table).append(" mn_in { ").append(a(client)).append(" . ").append(a(old))
                     .append(" }\n");
         }

@@ -28,18 +28,6 @@ public interface RouteOptimizationBackend extends AutoCloseable {
     /** Mobile-node side: this node, holding {@code home}, talks to {@code correspondent} from {@code careOf}. */
     void bindMobile(Inet6Address correspondent, Inet6Address home, Inet6Address careOf) throws IOException;
 
-    /**
-     * Mobile-node side, before the Binding Update leaves: packets from {@code correspondent}
-     * to {@code careOf} are delivered to {@code home}, while this node still sends as
-     * {@code home}. The correspondent may send to the care-of address as soon as it accepts
-     * the update, before its acknowledgement is back here; without this they would meet no
-     * socket and draw a RST. {@link #bindMobile} later adds the outbound half.
-     * Backends whose binding is symmetric do nothing here.
-     */
-    default void bindMobileInbound(Inet6Address correspondent, Inet6Address home, Inet6Address careOf)
-            throws IOException {
-    }
-
     /** Mobile-node side: removes the binding for {@code correspondent} and {@code home}. No-op if unbound. */
     void unbindMobile(Inet6Address correspondent, Inet6Address home) throws IOException;
 

@@ -108,10 +108,15 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
     public Preparation prepare(InetAddress logicalAddress, InetAddress client) throws IOException {
         checkLogical(logicalAddress);
         java.net.Inet6Address c = v6(client);
-        if (!rrInAdvance) {
-            return new RoPreparation(c, null);
-        }
-        return new RoPreparation(c, startReturnRoutability(c));
+        // the translation goes on now, off the handoff's critical path (see installTranslation)
+        CompletableFuture<Boolean> translation = CompletableFuture.supplyAsync(() -> {
+            try {
+                return dataPath.installTranslation(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, rr);
+        return new RoPreparation(c, translation, rrInAdvance ? startReturnRoutability(c) : null);
     }
 
     private CompletableFuture<ReturnRoutabilityResult> startReturnRoutability(java.net.Inet6Address c) {
@@ -186,11 +191,15 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
 
     private final class RoPreparation implements Preparation {
         private final java.net.Inet6Address client;
+        private final CompletableFuture<Boolean> translation;
         private volatile CompletableFuture<ReturnRoutabilityResult> tokens;
+        private volatile boolean committed;
 
         /** @param tokens return routability started on Prepare, or null to run it at commit */
-        RoPreparation(java.net.Inet6Address client, CompletableFuture<ReturnRoutabilityResult> tokens) {
+        RoPreparation(java.net.Inet6Address client, CompletableFuture<Boolean> translation,
+                CompletableFuture<ReturnRoutabilityResult> tokens) {
             this.client = client;
+            this.translation = translation;
             this.tokens = tokens;
         }
 
@@ -200,28 +209,46 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
             if (tokens == null) {
                 tokens = startReturnRoutability(client);
             }
-            ReturnRoutabilityResult rr;
-            try {
-                rr = tokens.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new IOException("return routability with " + client.getHostAddress() + " not done within " + timeout);
-            } catch (ExecutionException e) {
-                throw new IOException("return routability with " + client.getHostAddress() + " failed: "
-                        + e.getCause().getMessage(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-            try {
-                // Waits for the acknowledgement: the node-side translation is switched on by it
-                // (a segment from the care-of address before the client has the binding draws a RST).
-                dataPath.handoff(client, (sequence - 1) & 0xFFFF, rr, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+            get(translation, "switching the translation on for", deadline);
+            ReturnRoutabilityResult rr = get(tokens, "return routability with", deadline);
+            // data may follow at once: the client's cn-agent holds what overtakes the update
+            dataPath.sendHandoff(client, (sequence - 1) & 0xFFFF, rr);
+            committed = true;
             return dataPath.sequence(client);
+        }
+
+        @Override
+        public void confirm(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                try {
+                    dataPath.awaitBinding(client, timeout);
+                    return;
+                } catch (IOException first) {
+                    // lost or refused (e.g. its nonces expired meanwhile): once more from scratch
+                    LOG.warn("binding at {} not confirmed ({}); running return routability and the binding again",
+                            client.getHostAddress(), first.getMessage());
+                }
+                Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+                dataPath.bind(client, Math.max(0, dataPath.sequence(client)), left.plus(timeout));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        private <T> T get(CompletableFuture<T> f, String what, long deadlineNanos) throws IOException {
+            try {
+                return f.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException(what + " " + client.getHostAddress() + " not done in time");
+            } catch (ExecutionException e) {
+                throw new IOException(what + " " + client.getHostAddress() + " failed: " + e.getCause().getMessage(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
         }
 
         @Override
@@ -229,6 +256,19 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
             CompletableFuture<ReturnRoutabilityResult> t = tokens;
             if (t != null) {
                 t.cancel(true);
+            }
+            if (!committed) {
+                // only what this preparation switched on: a node already translating serves the client
+                translation.thenAcceptAsync(added -> {
+                    if (Boolean.TRUE.equals(added)) {
+                        try {
+                            dataPath.removeTranslation(client);
+                        } catch (IOException e) {
+                            LOG.warn("could not switch the translation for {} off: {}", client.getHostAddress(),
+                                    e.getMessage());
+                        }
+                    }
+                }, rr);
             }
         }
     }

@@ -69,58 +69,6 @@ class NftBindingTranslatorTest {
         }
     }
 
-    @Test
-    void shouldAcceptTrafficToCareOfBeforeTheBindingIsAcknowledgedWhileStillAnsweringFromHome() throws Exception {
-        try (TwoHosts h = new TwoHosts()) {
-            Inet6Address home = TwoHosts.v6("fd7e:ffff::c");
-            TwoHosts.sh("ip", "-n", h.b, "-6", "addr", "add", "fd7e:ffff::c/128", "dev", "lo");
-            NftBindingTranslator mn = NetNs.call(h.b, () -> NftBindingTranslator.create("vc_test"));
-            DatagramChannel server = NetNs.call(h.b, () -> DatagramChannel.open().bind(new InetSocketAddress(home, 7002)));
-            DatagramChannel client = NetNs.call(h.a, () -> DatagramChannel.open().bind(new InetSocketAddress(h.addrA, 0)));
-            try (server; client; mn) {
-                mn.bindMobileInbound(h.addrA, home, h.addrB);
-                mn.bindMobileInbound(h.addrA, home, h.addrB); // repeated: no duplicate element error
-                client.send(utf8("early"), new InetSocketAddress(h.addrB, 7002));
-                InetSocketAddress from = (InetSocketAddress) receiveWithin(server, ByteBuffer.allocate(100), 5);
-                assertEquals(h.addrA, from.getAddress(), "traffic to the care-of address reaches the home socket");
-                server.send(utf8("still home"), from);
-                InetSocketAddress replyFrom = (InetSocketAddress) receiveWithin(client, ByteBuffer.allocate(100), 5);
-                assertEquals(home, replyFrom.getAddress(), "without the acknowledgement replies keep the home address");
-
-                mn.bindMobile(h.addrA, home, h.addrB);
-                client.send(utf8("bound"), new InetSocketAddress(h.addrB, 7002));
-                from = (InetSocketAddress) receiveWithin(server, ByteBuffer.allocate(100), 5);
-                server.send(utf8("from care-of"), from);
-                replyFrom = (InetSocketAddress) receiveWithin(client, ByteBuffer.allocate(100), 5);
-                assertEquals(h.addrB, replyFrom.getAddress(), "acknowledged: replies leave from the care-of address");
-
-                mn.unbindMobile(h.addrA, home);
-                client.send(utf8("gone"), new InetSocketAddress(h.addrB, 7002));
-                assertNull(receiveWithin(server, ByteBuffer.allocate(100), 1), "unbound: nothing reaches the home socket");
-            }
-        }
-    }
-
-    @Test
-    void shouldRemoveAnInboundOnlyBindingThatWasNeverAcknowledged() throws Exception {
-        try (TwoHosts h = new TwoHosts()) {
-            Inet6Address home = TwoHosts.v6("fd7e:ffff::d");
-            TwoHosts.sh("ip", "-n", h.b, "-6", "addr", "add", "fd7e:ffff::d/128", "dev", "lo");
-            NftBindingTranslator mn = NetNs.call(h.b, () -> NftBindingTranslator.create("vc_test"));
-            DatagramChannel server = NetNs.call(h.b, () -> DatagramChannel.open().bind(new InetSocketAddress(home, 7003)));
-            DatagramChannel client = NetNs.call(h.a, () -> DatagramChannel.open().bind(new InetSocketAddress(h.addrA, 0)));
-            try (server; client; mn) {
-                mn.bindMobileInbound(h.addrA, home, h.addrB);
-                mn.unbindMobile(h.addrA, home);
-                client.send(utf8("late"), new InetSocketAddress(h.addrB, 7003));
-                assertNull(receiveWithin(server, ByteBuffer.allocate(100), 1), "the inbound half is gone");
-                mn.bindMobileInbound(h.addrA, home, h.addrB); // and can be installed again
-                client.send(utf8("again"), new InetSocketAddress(h.addrB, 7003));
-                assertEquals(h.addrA, ((InetSocketAddress) receiveWithin(server, ByteBuffer.allocate(100), 5)).getAddress());
-            }
-        }
-    }
-
     static ByteBuffer utf8(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
     }

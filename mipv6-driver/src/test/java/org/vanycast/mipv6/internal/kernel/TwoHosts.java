@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Test fixture: two fresh network namespaces {@code a} and {@code b} joined by a veth link
  * on {@code fd7e:<n>::/64} (a = ::1, b = ::2), deleted on close even after failures.
  */
-final class TwoHosts implements AutoCloseable {
+public final class TwoHosts implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    final String a;
-    final String b;
-    final String prefix;
-    final Inet6Address addrA;
-    final Inet6Address addrB;
+    public final String a;
+    public final String b;
+    public final String prefix;
+    public final Inet6Address addrA;
+    public final Inet6Address addrB;
 
-    TwoHosts() throws IOException {
+    public TwoHosts() throws IOException {
         int n = SEQ.incrementAndGet();
         String tag = "vctk" + ProcessHandle.current().pid() + "x" + n;
         a = tag + "a";
@@ -45,7 +45,7 @@ final class TwoHosts implements AutoCloseable {
         }
     }
 
-    static Inet6Address v6(String s) {
+    public static Inet6Address v6(String s) {
         try {
             return (Inet6Address) InetAddress.getByName(s);
         } catch (IOException e) {
@@ -53,7 +53,7 @@ final class TwoHosts implements AutoCloseable {
         }
     }
 
-    static String sh(String... cmd) throws IOException {
+    public static String sh(String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
