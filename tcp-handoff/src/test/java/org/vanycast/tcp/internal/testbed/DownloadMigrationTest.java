@@ -8,9 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.vanycast.tcp.api.FreezeMode;
@@ -27,34 +26,18 @@ import org.vanycast.tcp.internal.testbed.MigrationHarness.Fault;
 class DownloadMigrationTest {
     private static final int MB = 1 << 20;
     private static final int HALF = 500 * 1024;
-    private Testbed testbed;
-    private MigrationHarness harness;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        testbed = Testbed.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        if (testbed != null) {
-            testbed.close();
-        }
-    }
+    @RegisterExtension
+    final MigrationBed bed = new MigrationBed();
 
     private Download.Outcome download(FreezeMode mode, QueueMode queue, Client client, List<Integer> at)
             throws Exception {
-        return download(mode, queue, client, at, null);
+        return download(bed.harness(mode), queue, client, at);
     }
 
-    private Download.Outcome download(FreezeMode mode, QueueMode queue, Client client, List<Integer> at,
-            String clientRate) throws Exception {
-        harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
+    private static Download.Outcome download(MigrationHarness harness, QueueMode queue, Client client,
+            List<Integer> at) throws Exception {
         harness.countDonorPacketsAtSwitch(at.size() == 1);
-        return Download.run(harness, new Download.Config(MB, at, queue, client, Fault.NONE, clientRate));
+        return Download.run(harness, new Download.Config(MB, at, queue, client, Fault.NONE));
     }
 
     private void assertIntactAndMovedTo(Download.Outcome o, int finalNode) throws Exception {
@@ -63,7 +46,7 @@ class DownloadMigrationTest {
         for (MigrationHarness.Result r : o.hops()) {
             assertNull(r.acceptorError(), () -> "handoff failed: " + r.acceptorError());
         }
-        Map<String, Long> c = testbed.counters();
+        Map<String, Long> c = bed.testbed().counters();
         System.out.println(c + " " + o.hops().get(o.hops().size() - 1));
         assertEquals(0L, c.get("rst"), "RST seen by the router");
         assertEquals(0L, c.get(finalNode == 1 ? "fin_n2" : "fin_n1"), "FIN from the donor node");
@@ -90,7 +73,7 @@ class DownloadMigrationTest {
     void javaClientDownloadSurvivesMigrationWithFullSendQueue(FreezeMode mode) throws Exception {
         // the client stops reading just before the handoff: its window closes, the server's
         // send queue fills up with data it could not send
-        testbed.limitClientReceiveBuffer(64 * 1024);
+        bed.testbed().limitClientReceiveBuffer(64 * 1024);
         Download.Outcome o = download(mode, QueueMode.FULL_QUEUE, Client.JAVA, List.of(HALF));
         assertIntactAndMovedTo(o, 2);
         MigrationHarness.Result r = o.hops().get(0);
@@ -106,7 +89,7 @@ class DownloadMigrationTest {
     @EnumSource(FreezeMode.class)
     void javaClientDownloadSurvivesMigrationWithDataInFlight(FreezeMode mode) throws Exception {
         // a slow client link keeps what the donor sent queued in the router, i.e. unacknowledged
-        testbed.limitClientLink("20mbit");
+        bed.testbed().limitClientLink("20mbit");
         Download.Outcome o = download(mode, QueueMode.IN_FLIGHT, Client.JAVA, List.of(HALF));
         assertIntactAndMovedTo(o, 2);
         assertTrue(o.hops().get(0).state().unacked().length > 0, "data was in flight at the freeze");
@@ -117,12 +100,10 @@ class DownloadMigrationTest {
     void recreatedSocketStaysSilentPastItsRetransmissionTimeoutUntilActivated(FreezeMode mode) throws Exception {
         // restored unacknowledged data arms the acceptor's 1 s retransmission timer; the switch
         // comes later than that: nothing may leave the acceptor before activation
-        testbed.limitClientLink("20mbit");
-        harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
-        harness.countDonorPacketsAtSwitch(true);
+        bed.testbed().limitClientLink("20mbit");
+        MigrationHarness harness = bed.harness(mode);
         harness.delaySwitch(Duration.ofMillis(1500));
-        Download.Outcome o = Download.run(harness,
-                new Download.Config(MB, List.of(HALF), QueueMode.IN_FLIGHT, Client.CURL, Fault.NONE));
+        Download.Outcome o = download(harness, QueueMode.IN_FLIGHT, Client.CURL, List.of(HALF));
         assertIntactAndMovedTo(o, 2);
         MigrationHarness.Result r = o.hops().get(0);
         assertTrue(r.state().unacked().length > 0, "unacknowledged data was restored");

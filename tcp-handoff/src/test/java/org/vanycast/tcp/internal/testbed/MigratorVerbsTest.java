@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
 import org.vanycast.core.spi.MalformedStateException;
 import org.vanycast.core.spi.SocketState;
@@ -23,29 +24,30 @@ import org.vanycast.tcp.internal.TcpStateCodec;
 /** The verbs one by one on a real connection, including misuse. */
 @Tag("netns")
 class MigratorVerbsTest {
+    @RegisterExtension
+    final MigrationBed bed = new MigrationBed();
     private Testbed testbed;
     private MigrationHarness harness;
     private SocketChannel client;
     private SocketChannel server;
 
+    /** One connection from the client to node 1, accepted; the bed removes the rest. */
     @BeforeEach
-    void setUp() throws Exception {
-        testbed = Testbed.create();
-        harness = new MigrationHarness(testbed, FreezeMode.SOCKET_FILTER, Duration.ZERO);
+    void connect() throws Exception {
+        testbed = bed.testbed();
+        harness = bed.harness(FreezeMode.SOCKET_FILTER, Duration.ZERO);
         client = testbed.client().call(() -> SocketChannel.open(new InetSocketAddress(Testbed.X, MigrationHarness.PORT)));
         server = Download.acceptOne(harness.listener(1), 10_000);
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void disconnect() throws Exception {
         if (client != null) {
             client.close();
         }
         if (server != null) {
             server.close();
         }
-        harness.close();
-        testbed.close();
     }
 
     @Test
@@ -63,7 +65,7 @@ class MigratorVerbsTest {
     @Test
     void shouldCarryUnreadClientBytesAndKeepServingAfterResume() throws Exception {
         client.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
-        FrozenConnection f = harness.migrator(1).freeze(awaitReadable(server));
+        FrozenConnection f = harness.migrator(1).freeze(MigrationBed.awaitReadable(server));
         TcpConnectionState s = TcpStateCodec.decode(f.extract().encoded());
         assertEquals("hello", new String(s.received(), StandardCharsets.US_ASCII));
         SocketChannel resumed = f.resume();
@@ -112,15 +114,5 @@ class MigratorVerbsTest {
         SocketState forged = new SocketState(state.local(), new InetSocketAddress(Testbed.NODE2, 4242), state.encoded());
         assertThrows(MalformedStateException.class, () -> testbed.node(2).call(() -> harness.migrator(2).recreate(forged)));
         assertTrue(testbed.tcpConnections("n2").stream().noneMatch(l -> l.contains("[fd00:ca5e:1::2]")));
-    }
-
-    private static SocketChannel awaitReadable(SocketChannel ch) throws Exception {
-        ch.configureBlocking(false);
-        try (java.nio.channels.Selector s = java.nio.channels.Selector.open()) {
-            ch.register(s, java.nio.channels.SelectionKey.OP_READ);
-            assertTrue(s.select(10_000) > 0, "client bytes arrived");
-        }
-        ch.configureBlocking(true);
-        return ch;
     }
 }

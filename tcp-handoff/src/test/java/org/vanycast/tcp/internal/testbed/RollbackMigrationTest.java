@@ -3,12 +3,10 @@ package org.vanycast.tcp.internal.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.vanycast.core.spi.MalformedStateException;
@@ -25,29 +23,13 @@ import org.vanycast.tcp.internal.testbed.MigrationHarness.Fault;
 @Tag("netns")
 class RollbackMigrationTest {
     private static final int MB = 1 << 20;
-    private Testbed testbed;
-    private MigrationHarness harness;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        testbed = Testbed.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        if (testbed != null) {
-            testbed.close();
-        }
-    }
+    @RegisterExtension
+    final MigrationBed bed = new MigrationBed();
 
     private Download.Outcome downloadWith(Fault fault, FreezeMode mode) throws Exception {
-        harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
         // two failed handoffs in one download: one drained, the next with data in flight
-        return Download.run(harness, new Download.Config(MB, List.of(300 * 1024, 700 * 1024), QueueMode.IN_FLIGHT,
-                Client.CURL, fault));
+        return Download.run(bed.harness(mode),
+                new Download.Config(MB, List.of(300 * 1024, 700 * 1024), QueueMode.IN_FLIGHT, Client.CURL, fault));
     }
 
     private void assertDonorServedItAll(Download.Outcome o) throws Exception {
@@ -57,10 +39,10 @@ class RollbackMigrationTest {
             assertEquals(1, r.node(), "the donor kept the connection");
             assertTrue(r.acceptorError() != null, "the handoff failed");
         }
-        Map<String, Long> c = testbed.counters();
+        Map<String, Long> c = bed.testbed().counters();
         assertEquals(0L, c.get("rst"), "RST seen by the router");
         assertEquals(0L, c.get("x_n2"), "the acceptor sent nothing");
-        List<String> left = testbed.tcpConnections("n2").stream()
+        List<String> left = bed.testbed().tcpConnections("n2").stream()
                 .filter(l -> l.contains("[fd00:ca5e:1::2]"))
                 .toList();
         assertEquals(List.of(), left, "sockets left on the acceptor");

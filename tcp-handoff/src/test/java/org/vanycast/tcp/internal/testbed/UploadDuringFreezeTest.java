@@ -10,12 +10,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.vanycast.tcp.api.FreezeMode;
@@ -29,23 +27,8 @@ import org.vanycast.tcp.internal.testbed.MigrationHarness.Fault;
 class UploadDuringFreezeTest {
     private static final int TOTAL = 4 << 20;
     private static final int READ_BEFORE_HANDOFF = 1 << 20;
-    private Testbed testbed;
-    private MigrationHarness harness;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        testbed = Testbed.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (harness != null) {
-            harness.close();
-        }
-        if (testbed != null) {
-            testbed.close();
-        }
-    }
+    @RegisterExtension
+    final MigrationBed bed = new MigrationBed();
 
     private static byte pattern(long i) {
         return (byte) (i * 7 + (i >>> 11));
@@ -54,7 +37,8 @@ class UploadDuringFreezeTest {
     @ParameterizedTest
     @EnumSource(FreezeMode.class)
     void clientDataSentDuringFreezeArrivesInOrderAtAcceptor(FreezeMode mode) throws Exception {
-        harness = new MigrationHarness(testbed, mode, Duration.ofMillis(300));
+        Testbed testbed = bed.testbed();
+        MigrationHarness harness = bed.harness(mode);
         // small node buffers: the client is still sending when the connection is frozen
         testbed.limitNodeReceiveBuffer(1, 256 * 1024);
         testbed.limitNodeReceiveBuffer(2, 256 * 1024);
@@ -82,7 +66,7 @@ class UploadDuringFreezeTest {
         });
         SocketChannel donorSide = Download.acceptOne(harness.listener(1), 20_000);
         long position = readAndCheck(donorSide, 0, READ_BEFORE_HANDOFF);
-        awaitUnreadData(donorSide); // so the receive queue is not empty at the freeze
+        MigrationBed.awaitReadable(donorSide); // so the receive queue is not empty at the freeze
 
         MigrationHarness.Result r = harness.migrate(donorSide, 1, false, Fault.NONE);
         assertEquals(2, r.node(), "handoff failed: " + r.acceptorError());
@@ -119,15 +103,6 @@ class UploadDuringFreezeTest {
             position++;
         }
         return position;
-    }
-
-    private static void awaitUnreadData(SocketChannel ch) throws IOException {
-        ch.configureBlocking(false);
-        try (Selector s = Selector.open()) {
-            ch.register(s, SelectionKey.OP_READ);
-            assertTrue(s.select(10_000) > 0, "client data arrived");
-        }
-        ch.configureBlocking(true);
     }
 
     /** The adopted channel in non-blocking mode under a selector, as a server's event loop would use it. */
