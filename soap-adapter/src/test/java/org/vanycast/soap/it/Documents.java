@@ -1,8 +1,10 @@
 package org.vanycast.soap.it;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /** Deterministic documents of any size, the same on every node: byte i depends only on the name and i. */
 final class Documents {
@@ -21,6 +23,19 @@ final class Documents {
         for (int k = 0; k < len; k++) {
             b[off + k] = at(name, from + k);
         }
+    }
+
+    /** Bytes {@code offset .. offset+length} of the document, what getRange answers. */
+    static byte[] range(String name, long offset, int length) {
+        byte[] b = new byte[length];
+        fill(name, offset, b, 0, length);
+        return b;
+    }
+
+    /** The bytes a getRange SOAP response carries: its {@code <return>} element, base64-decoded. */
+    static byte[] soapReturn(byte[] envelope) {
+        String xml = new String(envelope, StandardCharsets.UTF_8);
+        return Base64.getMimeDecoder().decode(xml.substring(xml.indexOf("<return>") + 8, xml.indexOf("</return>")));
     }
 
     static InputStream open(String name, long from, long size) {

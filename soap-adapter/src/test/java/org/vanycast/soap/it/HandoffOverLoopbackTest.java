@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vanycast.core.spi.MalformedStateException;
@@ -21,7 +20,7 @@ import org.vanycast.soap.internal.TrackedConnection;
 import org.vanycast.soap.internal.state.Framing;
 import org.vanycast.soap.internal.state.HttpAppState;
 import org.vanycast.soap.internal.state.HttpStateFormat;
-import org.vanycast.soap.internal.state.ResponseProgress;
+import org.vanycast.soap.testutil.Await;
 import org.vanycast.soap.testutil.Http11;
 
 /**
@@ -32,7 +31,7 @@ import org.vanycast.soap.testutil.Http11;
  * capture, encode, decode, validate, continue, adopt — is the production path.
  */
 class HandoffOverLoopbackTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Await.TIMEOUT;
     private static final int TEN_MB = 10 << 20;
 
     private TestNode donor;
@@ -73,35 +72,11 @@ class HandoffOverLoopbackTest {
         return HandoffSettings.defaults().withForgetDelay(Duration.ZERO);
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
-    private SocketChannel donorConnectionMidBody() throws Exception {
-        await("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
+    private SocketChannel donorConnectionMidBody() {
+        Await.until("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
         SocketChannel ch = donor.onlyConnection();
-        await("the connection is tracked", () -> trackedOrNull(ch) != null);
-        TrackedConnection t = donor.tracked(ch);
-        await("the download is under way", () -> {
-            ResponseProgress p = t.responseProgress();
-            return p != null && p.bodySent() > 0;
-        });
+        donor.awaitBodyStarted(ch);
         return ch;
-    }
-
-    private TrackedConnection trackedOrNull(SocketChannel ch) {
-        try {
-            return donor.tracked(ch);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private byte[] downloadWithHandoffMidBody(String target, Framing expected) throws Exception {
@@ -150,10 +125,10 @@ class HandoffOverLoopbackTest {
     void shouldReplayAResumableRequestWhoseResponseHadNotStartedOnTheAcceptor() throws Exception {
         startDonorAndConnect(settings());
         client.get("/files/late.bin?size=" + (1 << 20) + "&hold=1");
-        await("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
+        Await.until("the donor has a connection", () -> donor.connector.openConnections().size() == 1);
         SocketChannel ch = donor.onlyConnection();
-        await("the request is being served", () -> trackedOrNull(ch) != null
-                && trackedOrNull(ch).currentRequest() != null);
+        Await.until("the request is being served", () -> donor.trackedOrNull(ch) != null
+                && donor.trackedOrNull(ch).currentRequest() != null);
         byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
         HttpAppState decoded = HttpStateFormat.decode(state);
         assertEquals(HttpAppState.Kind.REPLAY, decoded.kind());
@@ -187,12 +162,8 @@ class HandoffOverLoopbackTest {
         handedOff = ch;
         Http11.Response r = Http11.read(client.in);
         continued.get(30, TimeUnit.SECONDS);
-        String xml = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
-        String b64 = xml.substring(xml.indexOf("<return>") + 8, xml.indexOf("</return>"));
-        byte[] range = java.util.Base64.getMimeDecoder().decode(b64);
-        byte[] expected = new byte[length];
-        Documents.fill("big.doc", offset, expected, 0, length);
-        assertArrayEquals(Documents.sha256().digest(expected), Documents.sha256().digest(range));
+        assertArrayEquals(Documents.sha256().digest(Documents.range("big.doc", offset, length)),
+                Documents.sha256().digest(Documents.soapReturn(r.body())));
         assertTrue(client.soap("whoAmI", "<caller>y</caller>").contains("node-b"));
     }
 
@@ -232,7 +203,7 @@ class HandoffOverLoopbackTest {
             }
         });
         TrackedConnection tracked = donor.tracked(ch);
-        await("the capture is waiting", () -> tracked.handoff() == TrackedConnection.Handoff.CAPTURING);
+        Await.until("the capture is waiting", () -> tracked.handoff() == TrackedConnection.Handoff.CAPTURING);
         assertFalse(capture.isDone(), "no handoff point while the SOAP response is being produced");
         donor.slowRelease.countDown();
 

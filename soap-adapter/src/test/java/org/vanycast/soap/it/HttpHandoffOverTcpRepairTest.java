@@ -5,30 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
-import org.vanycast.core.spi.ConnectionMigrator.RecreatedConnection;
 import org.vanycast.core.spi.MalformedStateException;
 import org.vanycast.core.spi.SocketState;
-import org.vanycast.soap.api.HandoffSettings;
 import org.vanycast.soap.internal.TrackedConnection;
-import org.vanycast.soap.internal.state.ResponseProgress;
+import org.vanycast.soap.testutil.Await;
 import org.vanycast.soap.testutil.Http11;
-import org.vanycast.tcp.api.FreezeMode;
-import org.vanycast.tcp.api.TcpMigration;
-import org.vanycast.tcp.api.TcpMigrator;
-import org.vanycast.tcp.internal.kernel.NetNamespace;
 import org.vanycast.tcp.internal.testbed.Testbed;
 
 /**
@@ -36,100 +25,25 @@ import org.vanycast.tcp.internal.testbed.Testbed;
  * network namespaces, each a Jetty + CXF node listening on [X]:port, a client namespace
  * behind a router; the TCP connection is frozen, extracted, re-created and activated by
  * tcp-handoff over TCP_REPAIR, the route to X switched, and this module's application state
- * carries the conversation across. The namespaces are created and removed by the testbed.
+ * carries the conversation across. The namespaces are created and removed by the {@link RepairBed}.
  */
 @Tag("netns")
 class HttpHandoffOverTcpRepairTest {
-    private static final int PORT = 8090;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    @RegisterExtension
+    final RepairBed bed = new RepairBed();
 
-    private Testbed testbed;
-    private final TcpMigrator[] migrators = new TcpMigrator[3];
-    private final TestNode[] nodes = new TestNode[3];
-    private RawClient client;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Assumptions.assumeTrue(NetNamespace.unavailabilityCause().isEmpty(),
-                () -> "network namespaces: " + NetNamespace.unavailabilityCause().orElse(""));
-        testbed = Testbed.create();
-        // Longer than the migrators' release grace: the donor's server never closes a socket
-        // the migrator still holds.
-        HandoffSettings settings = HandoffSettings.defaults().withForgetDelay(Duration.ofMillis(800));
-        for (int n = 1; n <= 2; n++) {
-            int node = n;
-            migrators[n] = testbed.node(n).call(() -> TcpMigration.create(FreezeMode.SOCKET_FILTER,
-                    Duration.ofMillis(400)));
-            Assumptions.assumeTrue(migrators[n].isAvailable(),
-                    () -> "TCP migration: " + migrators[node].unavailabilityCause().orElse(""));
-            nodes[n] = testbed.node(n).call(() -> new TestNode("node-" + node, Testbed.X.getHostAddress(), PORT,
-                    settings, true));
-        }
-        client = testbed.client().call(() -> new RawClient(new InetSocketAddress(Testbed.X, PORT), 1 << 20));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        for (int n = 1; n <= 2; n++) {
-            if (nodes[n] != null) {
-                nodes[n].close();
-            }
-            if (migrators[n] != null) {
-                migrators[n].close();
-            }
-        }
-        if (testbed != null) {
-            testbed.close();
-        }
-    }
-
-    /** The node's connection that it still serves (handed-off ones linger, held, until forgotten). */
-    private SocketChannel served(int node) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SocketChannel ch : nodes[node].connector.openConnections()) {
-                TrackedConnection t = tracked(node, ch);
-                if (t != null && t.handoff() == TrackedConnection.Handoff.NONE) {
-                    return ch;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("node " + node + " serves no connection");
-    }
-
-    private TrackedConnection tracked(int node, SocketChannel ch) {
-        try {
-            return nodes[node].tracked(ch);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** One handoff as the coordinator performs it, application state and TCP state together. */
     private CompletableFuture<Void> handOff(int from, SocketChannel ch) throws Exception {
-        return handOff(from, ch, true);
+        return bed.handOff(from, ch, true);
     }
 
-    /** @param tellReleased false: a coordinator that never calls {@code released} (the donor notices the close) */
-    private CompletableFuture<Void> handOff(int from, SocketChannel ch, boolean tellReleased) throws Exception {
-        int to = 3 - from;
-        byte[] app = nodes[from].codec().capture(ch, TIMEOUT).orElseThrow();
-        FrozenConnection frozen = migrators[from].freeze(ch);
-        SocketState tcp = frozen.extract();
-        nodes[to].codec().validate(app);
-        RecreatedConnection recreated = testbed.node(to).call(() -> migrators[to].recreate(tcp));
-        testbed.switchTo(to);
-        SocketChannel activated = recreated.activate();
-        CompletableFuture<Void> continued = testbed.node(to).call(() -> nodes[to].codec().restoreAsync(activated, app));
-        frozen.release();
-        if (tellReleased) {
-            nodes[from].codec().released(ch);
-        }
-        return continued;
+    /** Hands node 1's connection to node 2 once its response body is under way; the whole response read. */
+    private Http11.Response handOffMidBody() throws Exception {
+        SocketChannel ch = bed.served(1);
+        bed.node(1).awaitBodyStarted(ch);
+        CompletableFuture<Void> continued = handOff(1, ch);
+        Http11.Response r = Http11.read(bed.client().in);
+        continued.get(30, TimeUnit.SECONDS);
+        return r;
     }
 
     /**
@@ -138,11 +52,12 @@ class HttpHandoffOverTcpRepairTest {
      */
     @Test
     void shouldAnswerOneHundredSoapCallsOnOneConnectionHandedBetweenNodesEveryTenCalls() throws Exception {
+        RawClient client = bed.client();
         int node = 1;
         int local = client.socket.getLocalPort();
         for (int call = 0; call < 100; call++) {
             if (call > 0 && call % 10 == 0) {
-                handOff(node, served(node), false).get(10, TimeUnit.SECONDS);
+                bed.handOff(node, bed.served(node), false).get(10, TimeUnit.SECONDS);
                 node = 3 - node;
             }
             String answer = client.soap("whoAmI", "<caller>" + call + "</caller>");
@@ -154,10 +69,11 @@ class HttpHandoffOverTcpRepairTest {
 
     @Test
     void shouldDeferTheHandoffUntilANonResumableSoapResponseHasBeenSent() throws Exception {
+        RawClient client = bed.client();
         client.sendSoap("slowEcho", "<text>in flight</text>");
-        assertTrue(nodes[1].slowEntered.await(10, TimeUnit.SECONDS));
-        SocketChannel ch = served(1);
-        TrackedConnection t = tracked(1, ch);
+        assertTrue(bed.node(1).slowEntered.await(10, TimeUnit.SECONDS));
+        SocketChannel ch = bed.served(1);
+        TrackedConnection t = bed.node(1).trackedOrNull(ch);
         CompletableFuture<CompletableFuture<Void>> handoff = CompletableFuture.supplyAsync(() -> {
             try {
                 return handOff(1, ch);
@@ -165,9 +81,9 @@ class HttpHandoffOverTcpRepairTest {
                 throw new IllegalStateException(e);
             }
         });
-        await(() -> t.handoff() == TrackedConnection.Handoff.CAPTURING);
+        Await.until("the capture waits", () -> t.handoff() == TrackedConnection.Handoff.CAPTURING);
         assertTrue(!handoff.isDone(), "nothing moves while the SOAP response is being produced");
-        nodes[1].slowRelease.countDown();
+        bed.node(1).slowRelease.countDown();
         assertTrue(client.readResponse().contains("in flight"), "the client gets the donor's whole response");
         handoff.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
         assertTrue(client.soap("whoAmI", "<caller>next</caller>").contains("node-2 answers next"));
@@ -175,34 +91,34 @@ class HttpHandoffOverTcpRepairTest {
 
     @Test
     void shouldRollBackToTheDonorWhenTheAcceptorGetsCorruptApplicationState() throws Exception {
+        RawClient client = bed.client();
         assertTrue(client.soap("whoAmI", "<caller>before</caller>").contains("node-1"));
-        SocketChannel ch = served(1);
-        byte[] app = nodes[1].codec().capture(ch, TIMEOUT).orElseThrow();
-        FrozenConnection frozen = migrators[1].freeze(ch);
+        SocketChannel ch = bed.served(1);
+        byte[] app = bed.node(1).codec().capture(ch, Await.TIMEOUT).orElseThrow();
+        FrozenConnection frozen = bed.migrator(1).freeze(ch);
         SocketState tcp = frozen.extract();
         byte[] corrupt = app.clone();
         corrupt[corrupt.length - 1] ^= 0x01;
-        assertThrows(MalformedStateException.class, () -> nodes[2].codec().validate(corrupt));
+        assertThrows(MalformedStateException.class, () -> bed.node(2).codec().validate(corrupt));
         // What the coordinator does on a failed Init: the donor thaws its socket and serves on.
         assertEquals(ch, frozen.resume());
-        nodes[1].codec().resumeLocally(ch, app);
+        bed.node(1).codec().resumeLocally(ch, app);
         assertTrue(tcp.size() > 0);
         for (int i = 0; i < 5; i++) {
             assertTrue(client.soap("whoAmI", "<caller>after" + i + "</caller>").contains("node-1 answers after" + i));
         }
-        assertTrue(nodes[2].connector.openConnections().isEmpty(), "the acceptor never took the connection");
+        assertTrue(bed.node(2).connector.openConnections().isEmpty(), "the acceptor never took the connection");
     }
 
     /** zeep (python3-zeep) on the client's namespace, one requests session: its own keep-alive connection. */
     @Test
     void shouldServeAZeepClientOnOneConnectionWhileItIsHandedBetweenNodes() throws Exception {
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")));
-        client.close();
-        client = null;
-        await(() -> nodes[1].connector.openConnections().isEmpty());
+        bed.closeClient();
+        Await.until("node 1 has no connection", () -> bed.node(1).connector.openConnections().isEmpty());
         java.nio.file.Path script = java.nio.file.Path.of(getClass().getResource("/zeep_client.py").toURI());
-        String wsdl = "http://[" + Testbed.X.getHostAddress() + "]:" + PORT + "/soap/docs?wsdl";
-        Process zeep = new ProcessBuilder("ip", "netns", "exec", testbed.name("c"), "/usr/bin/python3",
+        String wsdl = "http://[" + Testbed.X.getHostAddress() + "]:" + RepairBed.PORT + "/soap/docs?wsdl";
+        Process zeep = new ProcessBuilder("ip", "netns", "exec", bed.testbed().name("c"), "/usr/bin/python3",
                 script.toString(), wsdl).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
                 zeep.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
@@ -210,10 +126,10 @@ class HttpHandoffOverTcpRepairTest {
                         java.nio.charset.StandardCharsets.UTF_8)) {
             assertEquals("ready", out.readLine());
             int node = 1;
-            int clientPort = served(1).socket().getPort();
+            int clientPort = bed.served(1).socket().getPort();
             for (int block = 0; block < 10; block++) {
                 if (block > 0) {
-                    SocketChannel ch = served(node);
+                    SocketChannel ch = bed.served(node);
                     assertEquals(clientPort, ch.socket().getPort(), "still the client's first connection");
                     handOff(node, ch).get(10, TimeUnit.SECONDS);
                     node = 3 - node;
@@ -239,70 +155,32 @@ class HttpHandoffOverTcpRepairTest {
     @Test
     void shouldFinishATenMegabyteDownloadByteExactAfterAMidBodyHandoff() throws Exception {
         int size = 10 << 20;
-        client.get("/files/movie.bin?size=" + size);
-        SocketChannel ch = served(1);
-        await(() -> {
-            TrackedConnection t = tracked(1, ch);
-            ResponseProgress p = t == null ? null : t.responseProgress();
-            return p != null && p.bodySent() > 0;
-        });
-        CompletableFuture<Void> continued = handOff(1, ch);
-        Http11.Response r = Http11.read(client.in);
-        continued.get(30, TimeUnit.SECONDS);
+        bed.client().get("/files/movie.bin?size=" + size);
+        Http11.Response r = handOffMidBody();
         assertEquals(size, r.body().length);
         assertArrayEquals(Documents.sha256("movie.bin", size), Documents.sha256().digest(r.body()));
-        assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-2"));
+        assertTrue(bed.client().soap("whoAmI", "<caller>after</caller>").contains("node-2"));
     }
 
     @Test
     void shouldFinishALargeSoapGetRangeResponseAfterAMidBodyHandoff() throws Exception {
         int length = 4 << 20;
         long offset = 777;
-        client.sendSoap("getRange", "<name>archive.doc</name><offset>" + offset + "</offset><length>" + length
+        bed.client().sendSoap("getRange", "<name>archive.doc</name><offset>" + offset + "</offset><length>" + length
                 + "</length>");
-        SocketChannel ch = served(1);
-        await(() -> {
-            TrackedConnection t = tracked(1, ch);
-            ResponseProgress p = t == null ? null : t.responseProgress();
-            return p != null && p.bodySent() > 0;
-        });
-        CompletableFuture<Void> continued = handOff(1, ch);
-        Http11.Response r = Http11.read(client.in);
-        continued.get(30, TimeUnit.SECONDS);
+        Http11.Response r = handOffMidBody();
         assertTrue(r.chunked(), "CXF streams the envelope chunked; the acceptor kept that framing");
-        String xml = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
-        byte[] range = java.util.Base64.getMimeDecoder().decode(
-                xml.substring(xml.indexOf("<return>") + 8, xml.indexOf("</return>")));
-        byte[] expected = new byte[length];
-        Documents.fill("archive.doc", offset, expected, 0, length);
-        assertArrayEquals(Documents.sha256().digest(expected), Documents.sha256().digest(range));
-        assertTrue(client.soap("whoAmI", "<caller>after</caller>").contains("node-2"));
+        assertArrayEquals(Documents.sha256().digest(Documents.range("archive.doc", offset, length)),
+                Documents.sha256().digest(Documents.soapReturn(r.body())));
+        assertTrue(bed.client().soap("whoAmI", "<caller>after</caller>").contains("node-2"));
     }
 
     @Test
     void shouldFinishAChunkedDownloadAfterAMidBodyHandoff() throws Exception {
         int size = 10 << 20;
-        client.get("/files/stream.bin?size=" + size + "&chunked=1");
-        SocketChannel ch = served(1);
-        await(() -> {
-            TrackedConnection t = tracked(1, ch);
-            ResponseProgress p = t == null ? null : t.responseProgress();
-            return p != null && p.bodySent() > 0;
-        });
-        CompletableFuture<Void> continued = handOff(1, ch);
-        Http11.Response r = Http11.read(client.in);
-        continued.get(30, TimeUnit.SECONDS);
+        bed.client().get("/files/stream.bin?size=" + size + "&chunked=1");
+        Http11.Response r = handOffMidBody();
         assertTrue(r.chunked());
         assertArrayEquals(Documents.sha256("stream.bin", size), Documents.sha256().digest(r.body()));
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached in time");
-            }
-            Thread.onSpinWait();
-        }
     }
 }

@@ -25,7 +25,9 @@ import org.vanycast.soap.api.SoapHandoff;
 import org.vanycast.soap.internal.DefaultSoapHandoff;
 import org.vanycast.soap.internal.HttpAppStateCodec;
 import org.vanycast.soap.internal.TrackedConnection;
+import org.vanycast.soap.internal.state.ResponseProgress;
 import org.vanycast.soap.jetty.HandoffConnector;
+import org.vanycast.soap.testutil.Await;
 
 /**
  * One service node as the container would run it: Jetty 9.4 with the Vanycast connector on
@@ -133,6 +135,24 @@ final class TestNode implements AutoCloseable {
         return handoff.registry().get(org.vanycast.soap.internal.ConnectionKey.of(channel));
     }
 
+    /** Null while the connector has not (or no longer) tracked {@code channel}, e.g. once it closed. */
+    TrackedConnection trackedOrNull(SocketChannel channel) {
+        try {
+            return tracked(channel);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Waits until the response on {@code channel} has put body bytes on the wire: a capture now is mid-body. */
+    void awaitBodyStarted(SocketChannel channel) {
+        Await.until("the response body on " + name + " is under way", () -> {
+            TrackedConnection t = trackedOrNull(channel);
+            ResponseProgress p = t == null ? null : t.responseProgress();
+            return p != null && p.bodySent() > 0;
+        });
+    }
+
     @Override
     public void close() throws Exception {
         slowRelease.countDown();
@@ -224,9 +244,7 @@ final class TestNode implements AutoCloseable {
 
         @Override
         public byte[] getRange(String docName, long offset, int length) {
-            byte[] b = new byte[length];
-            Documents.fill(docName, offset, b, 0, length);
-            return b;
+            return Documents.range(docName, offset, length);
         }
     }
 }
