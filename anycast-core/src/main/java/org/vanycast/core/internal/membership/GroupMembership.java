@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -50,7 +51,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     private volatile View view;
     private volatile NodeRole role;
     private volatile long epoch;
-    private volatile SecurityAssociation association;
+    private final AtomicReference<SecurityAssociation> associationRef = new AtomicReference<>();
     private volatile Map<String, Double> metrics = Map.of();
     private volatile boolean stopped;
     private final List<org.jgroups.stack.Protocol> aboveTransport = new ArrayList<>();
@@ -160,50 +161,62 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         if (bytes.length > GroupMessages.MAX_SA_BYTES) {
             throw new IllegalArgumentException("association of " + bytes.length + " bytes exceeds " + GroupMessages.MAX_SA_BYTES);
         }
-        association = new SecurityAssociation(epoch, saRevision.incrementAndGet(), bytes.clone());
+        associationRef.set(new SecurityAssociation(epoch, saRevision.incrementAndGet(), bytes.clone()));
         events.execute(this::sendAssociationToBackups);
     }
 
     /** The association last replicated to (or by) this node. */
     public Optional<byte[]> replicatedSecurityAssociation() {
-        SecurityAssociation sa = association;
+        SecurityAssociation sa = associationRef.get();
         return sa == null ? Optional.empty() : Optional.of(sa.bytes().clone());
     }
 
     /**
      * Graceful leave. The last member refuses while it still serves clients, unless forced.
      * A contact node first gives up its role (its listener relinquishes the address), then leaves.
+     * <p>
+     * The JGroups leave runs outside this object's lock: it waits for the coordinator's leave
+     * response and then for its own delivery threads to end, and a delivery thread that had to
+     * wait for the lock (an association arriving meanwhile) held up both — the leave response
+     * until the leave timeout, the channel's close another 3 s for its thread pool.
      */
-    public synchronized void leave(boolean force, int clientsHere) {
-        if (stopped) {
-            return;
+    public void leave(boolean force, int clientsHere) {
+        NodeRole was;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            View v = view;
+            if (!force && clientsHere > 0 && (v == null || v.size() <= 1)) {
+                throw new LeaveRefusedException(config.node() + " is the last node of group " + config.group() + " and serves "
+                        + clientsHere + " client(s); hand them off first or force the leave");
+            }
+            was = role;
+            role = null;
+            stopped = true;
         }
-        View v = view;
-        if (!force && clientsHere > 0 && (v == null || v.size() <= 1)) {
-            throw new LeaveRefusedException(config.node() + " is the last node of group " + config.group() + " and serves "
-                    + clientsHere + " client(s); hand them off first or force the leave");
-        }
-        NodeRole was = role;
         if (was == NodeRole.CONTACT) {
             listener.roleChanged(was, NodeRole.MEMBER, epoch);
         }
-        role = null;
-        stopped = true;
+        long t = System.nanoTime();
         JChannel ch = channel;
         if (ch != null) {
             ch.disconnect();
             ch.close();
         }
         events.shutdownNow();
+        LOG.debug("{}: left the group's view in {} ms", config.node(), (System.nanoTime() - t) / 1_000_000);
     }
 
     /** Stops without leaving, as a killed process would; for failure tests. */
-    public synchronized void crash() throws Exception {
-        if (stopped) {
-            return;
+    public void crash() throws Exception {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            role = null;
         }
-        stopped = true;
-        role = null;
         events.shutdownNow();
         JChannel ch = channel;
         if (ch != null) {
@@ -219,6 +232,9 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     @Override
     public void viewAccepted(View v) {
         view = v;
+        if (stopped) {
+            return; // leaving or crashed: no role any more, nobody to tell
+        }
         reports.keySet().retainAll(v.getMembers());
         int index = v.getMembers().indexOf(channel.getAddress());
         NodeRole now = index < 0 ? null : roleAt(index);
@@ -272,17 +288,16 @@ public final class GroupMembership implements Receiver, AutoCloseable {
         }
     }
 
-    private synchronized void acceptAssociation(Address from, SecurityAssociation sa) {
+    /** Keeps the newest association from the current coordinator; never waits (JGroups delivery thread). */
+    private void acceptAssociation(Address from, SecurityAssociation sa) {
         View v = view;
         if (v == null || !from.equals(v.getCoord())) {
             dropped.incrementAndGet();
             LOG.debug("{}: dropped association from {}, not the contact node of view {}", config.node(), from, v);
             return;
         }
-        SecurityAssociation have = association;
-        if (have == null || sa.epoch() > have.epoch() || (sa.epoch() == have.epoch() && sa.revision() > have.revision())) {
-            association = sa;
-        }
+        associationRef.accumulateAndGet(sa, (have, offered) -> have == null || offered.epoch() > have.epoch()
+                || (offered.epoch() == have.epoch() && offered.revision() > have.revision()) ? offered : have);
     }
 
     /**
@@ -310,7 +325,7 @@ public final class GroupMembership implements Receiver, AutoCloseable {
     }
 
     private void sendAssociationToBackups() {
-        SecurityAssociation sa = association;
+        SecurityAssociation sa = associationRef.get();
         View v = view;
         JChannel ch = channel;
         if (sa == null || v == null || ch == null || role != NodeRole.CONTACT || !ch.isConnected()) {

@@ -39,6 +39,8 @@ class GroupMembershipTest {
     }
 
     final List<RoleChange> changes = new CopyOnWriteArrayList<>();
+    /** Runs inside every listener's role change (a test can hold a node there). */
+    volatile java.util.function.Consumer<RoleChange> onRoleChange = c -> { };
     final List<GroupMembership> started = new ArrayList<>();
     final String group = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
@@ -92,7 +94,9 @@ class GroupMembershipTest {
         GroupMembership m = new GroupMembership(cfg, NodeCredentials.load(ca, name).sslContext(), new MembershipListener() {
             @Override
             public void roleChanged(NodeRole previous, NodeRole now, long epoch) {
-                changes.add(new RoleChange(name, previous, now, epoch));
+                RoleChange c = new RoleChange(name, previous, now, epoch);
+                changes.add(c);
+                onRoleChange.accept(c);
             }
 
             @Override
@@ -220,6 +224,44 @@ class GroupMembershipTest {
         await(() -> contactChangesTo("b") == 1, "b to take over");
         await(() -> g.get(2).role() == NodeRole.BACKUP, "c to become backup");
         assertEquals(0, contactChangesTo("c"));
+    }
+
+    @Test
+    void shouldKeepDeliveringMembershipMessagesWhileTheContactNodeGivesUpItsRoleOnLeave() throws Exception {
+        List<GroupMembership> g = startGroup("a", "b");
+        await(() -> g.stream().allMatch(m -> m.size() == 2), "two members");
+        GroupMembership a = g.get(0);
+        java.util.concurrent.CountDownLatch relinquishing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        onRoleChange = c -> {
+            if (c.node().equals("a") && c.previous() == NodeRole.CONTACT) {
+                relinquishing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> leaving = threads.submit(() -> a.leave(false, 0));
+            assertTrue(relinquishing.await(30, java.util.concurrent.TimeUnit.SECONDS), "a gives up the contact role");
+            // what a JGroups delivery thread does with an association arriving now: it must not wait
+            // for the leave (a leave waits for delivery threads; both stalled for the leave timeout)
+            org.jgroups.Message m = new org.jgroups.BytesMessage(null, GroupMessages.encode(
+                    new GroupMessages.SecurityAssociation(1, 1, new byte[] {7}))).setSrc(org.jgroups.util.UUID.randomUUID());
+            long droppedBefore = a.droppedMessages();
+            threads.submit(() -> a.receive(m)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(droppedBefore + 1, a.droppedMessages(), "the association from a non-coordinator was dropped");
+            release.countDown();
+            leaving.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(NodeRole.MEMBER, a.role());
+            await(() -> g.get(1).role() == NodeRole.CONTACT, "b to take over");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test
