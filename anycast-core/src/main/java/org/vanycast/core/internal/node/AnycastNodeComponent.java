@@ -110,15 +110,14 @@ public class AnycastNodeComponent implements AnycastNode {
         }
     }
 
+    // DS wants a bind/unbind pair per reference; the optional drivers share one rule, in unbind().
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindMigrator(ConnectionMigrator m) {
         drivers.migrator = m;
     }
 
     void unbindMigrator(ConnectionMigrator m) {
-        if (drivers.migrator == m) {
-            drivers.migrator = null;
-        }
+        unbind(m, drivers.migrator, () -> drivers.migrator = null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -127,9 +126,7 @@ public class AnycastNodeComponent implements AnycastNode {
     }
 
     void unbindRedirector(NetworkRedirector r) {
-        if (drivers.redirector == r) {
-            drivers.redirector = null;
-        }
+        unbind(r, drivers.redirector, () -> drivers.redirector = null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -138,9 +135,7 @@ public class AnycastNodeComponent implements AnycastNode {
     }
 
     void unbindPolicy(AcceptorPolicy p) {
-        if (drivers.policy == p) {
-            drivers.policy = null;
-        }
+        unbind(p, drivers.policy, () -> drivers.policy = null);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -159,8 +154,16 @@ public class AnycastNodeComponent implements AnycastNode {
     }
 
     void unbindRegistrar(HomeAgentRegistrar r) {
-        if (drivers.registrar == r) {
-            drivers.registrar = null;
+        unbind(r, drivers.registrar, () -> drivers.registrar = null);
+    }
+
+    /**
+     * With the greedy policy DS binds a better-ranked driver before it unbinds the one it
+     * replaces: clear the slot only while it still holds the departing service.
+     */
+    private static void unbind(Object departing, Object bound, Runnable clear) {
+        if (bound == departing) {
+            clear.run();
         }
     }
 
