@@ -88,7 +88,7 @@ final class EventPlot {
             int y = H - B - ph * i / 5;
             g.drawString(String.format(Locale.ROOT, "%.0f", maxBin * i / 5.0 / 1000 / (BIN_MS / 1000)), 10, y + 4);
             int x = L + pw * i / 5;
-            g.drawString(String.format(Locale.ROOT, "%.0f", maxT * i / 5 / 1000.0), x - 6, H - B + 16);
+            g.drawString(String.format(Locale.ROOT, "%.1f", maxT * i / 5 / 1000.0), x - 8, H - B + 16);
         }
         g.drawString("kB/s", 10, T - 8);
         g.drawString("time since the client's first data byte (s)", L + pw / 2 - 110, H - 18);
