@@ -78,47 +78,48 @@ class MovableContinuationTest {
         return b;
     }
 
-    private static CompletableFuture<Void> writer(HttpAppState s, MovableContinuation m, Sink sink) {
-        byte[] rest = Arrays.copyOfRange(body(), SENT_BY_DONOR, TOTAL);
-        return CompletableFuture.runAsync(() -> {
-            try {
-                new ResponseContinuation(s.progress(), 4096, m).writeTo(new ByteArrayInputStream(rest), sink);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+    /** A continuation writing the rest of the body while a capture asks it to pause. */
+    private record PausedWriter(MovableContinuation continuation, Sink sink,
+            CompletableFuture<Optional<HttpAppState>> paused, CompletableFuture<Void> writer) {
+        static PausedWriter start() {
+            HttpAppState s = state();
+            MovableContinuation m = new MovableContinuation(s);
+            Sink sink = new Sink(m);
+            CompletableFuture<Optional<HttpAppState>> paused = CompletableFuture.supplyAsync(
+                    () -> m.pause(TimeUnit.SECONDS.toNanos(10)));
+            byte[] rest = Arrays.copyOfRange(body(), SENT_BY_DONOR, TOTAL);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    new ResponseContinuation(s.progress(), 4096, m).writeTo(new ByteArrayInputStream(rest), sink);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return new PausedWriter(m, sink, paused, writer);
+        }
     }
 
     @Test
     void shouldDescribeExactlyTheBytesSentWhenPausedAndStopSilentlyWhenReleased() throws Exception {
-        HttpAppState s = state();
-        MovableContinuation m = new MovableContinuation(s);
-        Sink sink = new Sink(m);
-                CompletableFuture<Optional<HttpAppState>> paused = CompletableFuture.supplyAsync(
-                () -> m.pause(TimeUnit.SECONDS.toNanos(10)));
-        CompletableFuture<Void> w = writer(s, m, sink);
-        HttpAppState next = paused.get(10, TimeUnit.SECONDS).orElseThrow();
-        int written = sink.size();
+        PausedWriter w = PausedWriter.start();
+        HttpAppState next = w.paused().get(10, TimeUnit.SECONDS).orElseThrow();
+        int written = w.sink().size();
         assertEquals(SENT_BY_DONOR + written, next.progress().bodySent());
         assertEquals(HttpAppState.Kind.CONTINUE, next.kind());
-        m.release();
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> w.get(10, TimeUnit.SECONDS));
+        w.continuation().release();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> w.writer().get(10, TimeUnit.SECONDS));
         assertInstanceOf(MovableContinuation.Released.class, e.getCause().getCause());
-        assertEquals(written, sink.size(), "nothing written after the release");
+        assertEquals(written, w.sink().size(), "nothing written after the release");
     }
 
     @Test
     void shouldFinishTheBodyWhenTheHandoffIsRolledBack() throws Exception {
-        HttpAppState s = state();
-        MovableContinuation m = new MovableContinuation(s);
-        Sink sink = new Sink(m);
-        CompletableFuture<Optional<HttpAppState>> paused = CompletableFuture.supplyAsync(
-                () -> m.pause(TimeUnit.SECONDS.toNanos(10)));
-        CompletableFuture<Void> w = writer(s, m, sink);
-        assertTrue(paused.get(10, TimeUnit.SECONDS).isPresent());
-        m.resume();
-        w.get(10, TimeUnit.SECONDS);
-        assertArrayEquals(Arrays.copyOfRange(body(), SENT_BY_DONOR, TOTAL), sink.bytes.toByteArray());
+        PausedWriter w = PausedWriter.start();
+        assertTrue(w.paused().get(10, TimeUnit.SECONDS).isPresent());
+        w.continuation().resume();
+        w.writer().get(10, TimeUnit.SECONDS);
+        assertArrayEquals(Arrays.copyOfRange(body(), SENT_BY_DONOR, TOTAL), w.sink().bytes.toByteArray());
     }
 
     @Test
