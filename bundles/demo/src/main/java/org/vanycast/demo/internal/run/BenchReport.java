@@ -30,13 +30,14 @@ final class BenchReport {
     private BenchReport() {
     }
 
-    static void write(String experiment, String command, List<HandoffBench.Row> rows, Path dir, PrintStream out)
-            throws IOException {
+    static void write(String experiment, String command, String setup, List<HandoffBench.Row> rows, Path dir,
+                      PrintStream out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(experiment + ".csv"), csv(rows));
         StringBuilder t = new StringBuilder();
         t.append("# ").append(command).append("  (").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(")\n");
+        t.append("# ").append(setup).append('\n');
         switch (experiment) {
             case "table1" -> t.append(BenchTables.table1(rows));
             case "fig12" -> t.append(BenchTables.fig12(rows));

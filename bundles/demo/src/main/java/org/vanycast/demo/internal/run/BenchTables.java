@@ -50,7 +50,7 @@ final class BenchTables {
         List<HandoffBench.Row> t = all.stream().filter(r -> r.experiment().equals("local")).toList();
         long warm = all.stream().filter(r -> r.experiment().equals("local-warmup")).count();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Local handoff work, no emulated delay and no shaping on any link (ms; %d handoffs"
+        b.append(String.format(Locale.ROOT, "Local handoff work, no emulated delay (ms; %d handoffs"
                 + " after %d warm-up handoffs, one download handed back and forth node1 <-> node2)%n", t.size(), warm));
         b.append(String.format(Locale.ROOT, "%-14s %10s %10s %10s%n", "phase", "median", "p90", "max"));
         for (String p : phases(t)) {
@@ -104,7 +104,7 @@ final class BenchTables {
     static String fig12(List<HandoffBench.Row> t) {
         StringBuilder b = new StringBuilder("Figure 12 - client-perceived handoff gap vs the donor's waiting time (its drain"
                 + " timeout), L_CS = L_SS = " + HandoffBench.FIG12_LATENCY + " ms one way, node links shaped (5 ms queue),"
-                + " kernel-default send buffers; ms, median [min-max]\n");
+                + " node send buffers <= 128 kB; ms, median [min-max]\n");
         for (int bw : HandoffBench.FIG12_BANDWIDTHS) {
             b.append(String.format(Locale.ROOT, "node links %.1f Mbit/s%n", bw / 1000.0));
             b.append(String.format(Locale.ROOT, "%8s %22s %10s %10s %12s %4s%n", "wait ms", "client gap", "drain",
@@ -142,6 +142,10 @@ final class BenchTables {
             }
         }
         b.append("goal = 2 L_CS + L_SS + 2 ms (the issue's); paper = 4 L_CS + L_SS (its result after its optimizations).\n");
+        b.append("RR at Init: with rr.in.advance = false the acceptor runs return routability when the Init arrives,"
+                + " but its mobile-node session reuses keygen tokens younger than MAX_TOKEN_LIFETIME (210 s, RFC 6275"
+                + " 5.2.7) from the previous trials with the same client, so here it costs nothing extra: compare the"
+                + " redirect phase in the CSV.\n");
         b.append(BenchReport.howGap()).append("; the last donor byte is followed by the client's ACK (L_CS), the drain")
                 .append(" seeing an empty queue, Init to the acceptor (L_SS), and its Binding Update with data right")
                 .append(" behind (L_CS).\n");

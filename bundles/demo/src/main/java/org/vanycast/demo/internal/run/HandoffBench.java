@@ -24,7 +24,7 @@ import org.vanycast.testbed.TestbedConfig;
  */
 public final class HandoffBench {
     static final String USAGE = "usage: vanycast bench handoff [--only table1|fig12|fig14|local] [--trials N]"
-            + " [--warmup N] [--handoffs N] [--local-size-mb N] [--out DIR]";
+            + " [--warmup N] [--handoffs N] [--local-size-mb N] [--local-kbit N] [--out DIR]";
     static final int[] BANDWIDTHS = {0, 2000, 1500, 1000};
     static final int[] LATENCIES = {10, 20, 40, 80};
     /** Donor waiting times of Figure 12; the node accepts no drain timeout of 0, so 1 ms stands for "no wait". */
@@ -36,9 +36,18 @@ public final class HandoffBench {
     static final int FIG14_CLIENT_KBIT = 8000;
     /** Small send buffers: the donor's queue drains within a round trip or two. */
     static final String SMALL_WMEM = "4096 16384 65536";
-    /** The kernel's defaults: send buffers grow to megabytes, as full as the paper's 90 kB state. */
-    static final String KERNEL_WMEM = "4096 16384 4194304";
+    /**
+     * Figure 12's send buffers: up to 128 kB, so a donor that does not wait hands over about the
+     * paper's 90 kB of queued data (the kernel's 4 MB default lets it grow to 200 kB at 1 Mbit/s).
+     */
+    static final String FIG12_WMEM = "4096 16384 131072";
     static final long DOC_BYTES = 600 * 1024;
+    /**
+     * The local experiment caps the client link (no delay, a 2 ms queue): an uncapped download
+     * keeps both cores of the test machine busy (curl, tcpdump, the node's writer) and every
+     * thread wake-up of a handoff then waits for a core; {@code --local-kbit 0} runs it uncapped.
+     */
+    static final int LOCAL_KBIT = 40_000;
 
     /** One measured handoff: which experiment, its parameters, and what was measured. */
     record Row(String experiment, int bandwidthKbit, int lcsMs, int lssMs, boolean rrInAdvance, int waitMs, int trial,
@@ -51,18 +60,20 @@ public final class HandoffBench {
     private final int warmup;
     private final int handoffs;
     private final long localBytes;
+    private final int localKbit;
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
     private String holder = "node1";
     private long started;
 
-    HandoffBench(Path out, Path home, int trials, int warmup, int handoffs, long localBytes, PrintStream log) {
+    HandoffBench(Path out, Path home, int trials, int warmup, int handoffs, long localBytes, int localKbit, PrintStream log) {
         this.out = out;
         this.home = home;
         this.trials = trials;
         this.warmup = warmup;
         this.handoffs = handoffs;
         this.localBytes = localBytes;
+        this.localKbit = localKbit;
         this.log = log;
     }
 
@@ -86,7 +97,9 @@ public final class HandoffBench {
             int trials = bounded(opt.remove("trials"), 3, 1, 50, "--trials");
             int warmup = bounded(opt.remove("warmup"), 20, 0, 100, "--warmup");
             int handoffs = bounded(opt.remove("handoffs"), 30, 1, 200, "--handoffs");
-            long localMb = bounded(opt.remove("local-size-mb"), 1024, 1, 2047, "--local-size-mb");
+            int localKbit = bounded(opt.remove("local-kbit"), LOCAL_KBIT, 0, 10_000_000, "--local-kbit");
+            // long enough for warm-up + measured handoffs, spaced a few hundred ms apart
+            long localMb = bounded(opt.remove("local-size-mb"), localKbit > 0 ? 60 : 400, 1, 2047, "--local-size-mb");
             String which = opt.getOrDefault("only", "all");
             opt.remove("only");
             List<String> all = List.of("table1", "fig12", "fig14", "local");
@@ -100,7 +113,7 @@ public final class HandoffBench {
             if (!opt.isEmpty()) {
                 throw new IllegalArgumentException("unknown option --" + opt.keySet().iterator().next());
             }
-            b = new HandoffBench(out, home, trials, warmup, handoffs, localMb * 1024 * 1024, System.err);
+            b = new HandoffBench(out, home, trials, warmup, handoffs, localMb * 1024 * 1024, localKbit, System.err);
         } catch (IllegalArgumentException e) {
             System.err.println("vanycast bench handoff: " + e.getMessage());
             System.err.println(USAGE);
@@ -154,7 +167,7 @@ public final class HandoffBench {
             s.close();
         }
         log.printf("== %s done after %d s%n", name, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
-        BenchReport.write(name, "./vanycast bench handoff " + command, rows, out, System.out);
+        BenchReport.write(name, "./vanycast bench handoff " + command, plan(name), rows, out, System.out);
         return rows.stream().allMatch(Row::verified);
     }
 
@@ -164,12 +177,12 @@ public final class HandoffBench {
             case "fig12" -> FIG12_BANDWIDTHS.length + " bandwidths x " + WAITS.length + " waiting times x " + trials + " trials";
             case "fig14" -> "2 x " + 2 * LATENCIES.length + " latency points x " + trials + " trials";
             default -> warmup + " warm-up + " + handoffs + " measured handoffs in one " + localBytes / (1024 * 1024)
-                    + " MiB download";
+                    + " MiB download" + (localKbit > 0 ? ", client link capped at " + localKbit + " kbit/s" : ", no link shaped");
         };
     }
 
     private void table1(DemoScenario s, Options o) throws Exception {
-        smallSendBuffers(s, true);
+        sendBuffers(s, SMALL_WMEM);
         String id = s.testbed().config().id();
         for (int bw : BANDWIDTHS) {
             s.testbed().reconfigure(wan(id, o, 10, 10, FIG14_CLIENT_KBIT, bw));
@@ -184,10 +197,10 @@ public final class HandoffBench {
      * acknowledged everything or when the timeout ends, whichever is first. Only node2's timeout
      * is swept (node1 is the contact node: re-creating its component would move X), so every
      * trial hands the download node1 -> node2 (not counted) -> node1 and measures node2's handoff.
-     * Kernel-default send buffers: the socket holds as much unacknowledged data as the paper's.
+     * Send buffers of up to 128 kB: the socket holds about as much unacknowledged data as the paper's.
      */
     private void fig12(DemoScenario s, Options o) throws Exception {
-        smallSendBuffers(s, false);
+        sendBuffers(s, FIG12_WMEM);
         String id = s.testbed().config().id();
         NodeContainer node2 = s.nodes().stream().filter(n -> n.name.equals("node2")).findFirst().orElseThrow();
         for (int wait : WAITS) {
@@ -204,7 +217,7 @@ public final class HandoffBench {
     }
 
     private void fig14(DemoScenario s, Options o) throws Exception {
-        smallSendBuffers(s, true);
+        sendBuffers(s, SMALL_WMEM);
         String id = s.testbed().config().id();
         for (boolean rr : new boolean[] {true, false}) {
             for (NodeContainer n : s.nodes()) {
@@ -233,8 +246,12 @@ public final class HandoffBench {
      * first repair-mode sockets) not counted.
      */
     private void local(DemoScenario s, Options o) throws Exception {
-        smallSendBuffers(s, true);
-        s.testbed().reconfigure(new TestbedConfig(s.testbed().config().id(), o.nodes(), Map.of(), Map.of(), false));
+        sendBuffers(s, SMALL_WMEM);
+        TestbedConfig cfg = new TestbedConfig(s.testbed().config().id(), o.nodes(), Map.of(), Map.of(), false);
+        if (localKbit > 0) {
+            cfg = cfg.withBandwidth("client", localKbit).withQueue("client", 2);
+        }
+        s.testbed().reconfigure(cfg);
         List<String> chain = new ArrayList<>();
         String at = holder;
         for (int i = 0; i < warmup + handoffs; i++) {
@@ -246,7 +263,7 @@ public final class HandoffBench {
         for (Row r : got) {
             rows.add(r.trial() < warmup ? withExperiment(r, "local-warmup") : r);
         }
-        // a 1 GiB download is not worth keeping once verified
+        // a download of hundreds of MB is not worth keeping once verified
         Files.deleteIfExists(dir.resolve("received.bin"));
         if (Files.exists(dir.resolve("client.pcap")) && Files.size(dir.resolve("client.pcap")) > 50L << 20) {
             Files.delete(dir.resolve("client.pcap"));
@@ -355,13 +372,13 @@ public final class HandoffBench {
     }
 
     /**
-     * Caps (or restores) the nodes' TCP send buffers; {@code tcp_wmem} is per namespace and
+     * Sets the nodes' TCP send buffers (min, default, max bytes); {@code tcp_wmem} is per namespace and
      * applies to IPv6 too. A connection's buffer may grow to the maximum in force when it
      * grows, so the next download follows the new setting.
      */
-    private void smallSendBuffers(DemoScenario s, boolean small) throws IOException, InterruptedException {
+    private static void sendBuffers(DemoScenario s, String wmem) throws IOException, InterruptedException {
         for (NodeContainer n : s.nodes()) {
-            String setting = "net.ipv4.tcp_wmem=" + (small ? SMALL_WMEM : KERNEL_WMEM);
+            String setting = "net.ipv4.tcp_wmem=" + wmem;
             Proc.Result r = Proc.inNs(s.testbed().ns(n.name), 5000, "sysctl", "-q", "-w", setting);
             if (r.exit() != 0) {
                 throw new IOException("sysctl " + setting + " in " + n.name + ": " + r.output().strip());
