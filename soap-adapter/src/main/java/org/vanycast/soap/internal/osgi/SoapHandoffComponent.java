@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vanycast.core.api.AnycastNode;
 import org.vanycast.core.spi.AppStateCodec;
 import org.vanycast.soap.api.HandoffSettings;
 import org.vanycast.soap.api.ResumableResponse;
@@ -31,7 +32,9 @@ import org.vanycast.soap.internal.DefaultSoapHandoff;
 /**
  * The adapter in a container: one {@link SoapHandoff} configured from
  * {@code org.vanycast.soap}, its codec published for the handoff coordinator, the CXF
- * feature applied to every CXF bus, and every {@link ResumableResponse} service registered.
+ * feature applied to every CXF bus, every {@link ResumableResponse} service registered, and
+ * (with {@code connector.enabled}) the Vanycast connector on [X]:port whose connections the
+ * node's {@link AnycastNode} tracks.
  */
 @Component(configurationPid = "org.vanycast.soap", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
@@ -43,6 +46,14 @@ public final class SoapHandoffComponent {
     private final Map<Bus, Boolean> buses = new ConcurrentHashMap<>();
     private final Map<ResumableResponse, AutoCloseable> resumables = new ConcurrentHashMap<>();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    // Dynamic: the node's coordinator activates once its group formed (seconds); the connector
+    // serves meanwhile and its connections are reported when the node arrives.
+    private volatile AnycastNode node;
+    /** A {@link JettyConnectorFactory}, typed loosely so that Jetty need not be installed without a connector. */
+    private volatile Object connectorFactory;
+    private ServiceRegistration<?> connectorRegistration;
+    private String connectorAt;
+    private BundleContext context;
 
     /** Turns configuration into settings; a bad value is an IllegalArgumentException naming the key. */
     static HandoffSettings settingsOf(SoapHandoffConfig c) {
@@ -83,26 +94,52 @@ public final class SoapHandoffComponent {
 
     @Activate
     void activate(BundleContext context, SoapHandoffConfig config) {
+        this.context = context;
         handoff.update(settingsOf(config));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("vanycast.protocol", "http");
         registrations.add(context.registerService(AppStateCodec.class, handoff.codec(), props));
         registrations.add(context.registerService(SoapHandoff.class, handoff, props));
-        if (config.connector_enabled()) {
-            try {
-                registrations.add(JettyConnectorFactory.register(context, handoff, config.connector_host(),
-                        config.connector_port()));
-            } catch (LinkageError e) {
-                LOG.warn("connector.enabled is set but Felix HTTP Jetty is not installed: {}", e.toString());
-            }
-        }
+        connector(config);
         LOG.info("SOAP/HTTP handoff active: {}", handoff.settings());
     }
 
     @Modified
     void modified(SoapHandoffConfig config) {
         handoff.update(settingsOf(config));
+        // the component often starts on defaults and gets its file a moment later
+        connector(config);
         LOG.info("SOAP/HTTP handoff reconfigured: {}", handoff.settings());
+    }
+
+    /** (Re)publishes the connector when its settings changed; none when disabled. */
+    private synchronized void connector(SoapHandoffConfig config) {
+        String wanted = config.connector_enabled() ? config.connector_host() + ":" + config.connector_port() : null;
+        if (java.util.Objects.equals(wanted, connectorAt)) {
+            return;
+        }
+        if (connectorRegistration != null) {
+            connectorRegistration.unregister();
+            connectorRegistration = null;
+            connectorFactory = null;
+        }
+        connectorAt = null;
+        if (wanted == null) {
+            return;
+        }
+        try {
+            List<ServiceRegistration<?>> r = new ArrayList<>();
+            connectorFactory = JettyConnectorFactory.register(context, handoff, config.connector_host(),
+                    config.connector_port(), () -> node, r);
+            connectorRegistration = r.get(0);
+            connectorAt = wanted;
+            AnycastNode n = node;
+            if (n != null) {
+                bindNode(n);
+            }
+        } catch (LinkageError e) {
+            LOG.warn("connector.enabled is set but Felix HTTP Jetty is not installed: {}", e.toString());
+        }
     }
 
     @Deactivate
@@ -115,8 +152,32 @@ public final class SoapHandoffComponent {
             }
         }
         registrations.clear();
+        if (connectorRegistration != null) {
+            try {
+                connectorRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework unregisters on bundle stop
+            }
+            connectorRegistration = null;
+        }
         buses.keySet().forEach(b -> handoff.feature().remove(b));
         handoff.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNode(AnycastNode n) {
+        node = n;
+        Object f = connectorFactory;
+        if (f != null) { // only then may JettyConnectorFactory (and Jetty) be loaded
+            ((JettyConnectorFactory) f).nodeArrived(n);
+        }
+    }
+
+    void unbindNode(AnycastNode n) {
+        if (node == n) {
+            node = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -89,13 +89,18 @@ final class NodeContainer implements AutoCloseable {
                 "secret.file = " + secret,
                 "relay.listen = [" + own + "]:" + RELAY_PORT,
                 "relay.peers = " + String.join(",", peers));
-        write(etc.resolve("org.vanycast.demo.http.cfg"),
+        // The product bundles' own wiring: the soap-adapter's connector on [X]:port (its
+        // connections tracked by the anycast node) and the core's loopback operator endpoint.
+        write(etc.resolve("org.vanycast.soap.cfg"),
+                "connector.enabled = true",
+                "connector.host = " + x,
+                "connector.port = " + HTTP_PORT);
+        write(etc.resolve("org.vanycast.core.control.cfg"), "listen = [::1]:" + CONTROL_PORT);
+        // What only the demo knows: which of the sample service's responses can be continued elsewhere.
+        write(etc.resolve("org.vanycast.demo.sample.cfg"),
                 "logical.address = " + x,
                 "port = " + HTTP_PORT,
-                "data.dir = " + data,
-                "control.listen = [::1]:" + CONTROL_PORT);
-        // The adapter's own component has no connector here: keep its codec off our port.
-        write(etc.resolve("org.vanycast.soap.cfg"), "ports = 1");
+                "data.dir = " + data);
         write(etc.resolve("org.vanycast.core.handoffcsv.cfg"), "file = " + dir.resolve("handoffs.csv"));
         return new NodeContainer(name, dir);
     }

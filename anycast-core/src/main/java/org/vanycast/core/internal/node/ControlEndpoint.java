@@ -1,4 +1,4 @@
-package org.vanycast.demo.internal.glue;
+package org.vanycast.core.internal.node;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,6 +25,8 @@ import org.vanycast.core.api.HandoffEvent;
  * node's namespace, i.e. by root on the host): {@code handoff [client]:port NODE|*} answers
  * {@code ok <handoff log line>} or {@code failed <why>}; {@code leave} hands every client to other members and leaves the group (graceful leave);
  * {@code status} answers the node's name, role and member count. One request per connection.
+ * The local counterpart of {@code vanycast handoff}, which asks over the group channel with an
+ * operator certificate from anywhere; started by {@link ControlEndpointComponent}.
  */
 final class ControlEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlEndpoint.class);
@@ -37,7 +39,7 @@ final class ControlEndpoint implements AutoCloseable {
     private ControlEndpoint(ServerSocket server, Supplier<AnycastNode> nodes) {
         this.server = server;
         this.nodes = nodes;
-        this.acceptor = new Thread(this::acceptLoop, "demo-control");
+        this.acceptor = new Thread(this::acceptLoop, "vanycast-control");
         acceptor.setDaemon(true);
     }
 
@@ -70,7 +72,7 @@ final class ControlEndpoint implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                Thread t = new Thread(() -> serve(s), "demo-control-request");
+                Thread t = new Thread(() -> serve(s), "vanycast-control-request");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
