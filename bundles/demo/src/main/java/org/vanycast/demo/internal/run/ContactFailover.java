@@ -133,6 +133,10 @@ final class ContactFailover {
         if (!s.reach(d, atBytes, "kill -9 of the contact node " + victim)) {
             return false;
         }
+        if (!d.curl.isAlive()) {
+            d.problems.add("the download ended before the contact node " + victim + " could be killed during it");
+            return false;
+        }
         long at = d.bytes();
         long wall = DemoScenario.wallNanos();
         long killed = bed.kill9(victim);
