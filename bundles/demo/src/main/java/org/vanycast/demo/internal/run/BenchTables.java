@@ -76,9 +76,11 @@ final class BenchTables {
         return b.toString();
     }
 
-    static String table1(List<HandoffBench.Row> t) {
-        StringBuilder b = new StringBuilder("Table I - handoff phases (median ms over the trials; node links shaped, 5 ms"
-                + " queue; L_CS = L_SS = 10 ms; client link 8 Mbit/s)\n");
+    static String table1(List<HandoffBench.Row> rows) {
+        List<HandoffBench.Row> t = rows.stream().filter(r -> r.experiment().equals("table1")).toList();
+        StringBuilder b = new StringBuilder("Table I - handoff phases (median ms over the trials) of node2 -> node1 handing"
+                + " off right after its last write as in the paper (drain timeout 1 ms, send buffers <= 128 kB); node links"
+                + " shaped (5 ms queue), no emulated delay, client link 8 Mbit/s\n");
         b.append(String.format(Locale.ROOT, "%-14s", "phase"));
         for (int bw : HandoffBench.BANDWIDTHS) {
             b.append(String.format(Locale.ROOT, " %12s", bw == 0 ? "unshaped" : bw / 1000.0 + " Mbit/s"));
@@ -120,7 +122,8 @@ final class BenchTables {
         b.append("wait = node2's drain.timeout.ms (1 stands for 0: the node accepts no 0). The drain ends as soon as the client"
                 + " has acknowledged the whole send queue, so unlike the paper's fixed wait a longer timeout costs nothing once"
                 + " the queue drains: the curve falls to its floor (about 2 L_CS + L_SS) and stays there.\n");
-        b.append(BenchReport.howGap()).append(" (the measured handoff is node2 -> node1).\n").append(notVerified(t));
+        b.append(BenchReport.howGap()).append(" (the measured handoff is node2 -> node1 of a download that started on")
+                .append(" node2).\n").append(notVerified(t));
         return b.toString();
     }
 

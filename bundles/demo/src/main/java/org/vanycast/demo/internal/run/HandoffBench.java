@@ -65,6 +65,7 @@ public final class HandoffBench {
     private final List<Row> rows = new ArrayList<>();
     private String holder = "node1";
     private long started;
+    private Options opts;
 
     HandoffBench(Path out, Path home, int trials, int warmup, int handoffs, long localBytes, int localKbit, PrintStream log) {
         this.out = out;
@@ -153,6 +154,7 @@ public final class HandoffBench {
         // The client link is reshaped per experiment right after the bring-up; these only size the first one.
         Options o = new Options(2, List.of(), local ? localBytes : DOC_BYTES, local ? 100_000_000 : 1_000_000, 0, 0,
                 out.resolve("runs/" + name), home, false);
+        opts = o;
         log.printf("== bench handoff: %s (%s)%n", name, plan(name));
         DemoScenario s = new DemoScenario(o, log);
         try {
@@ -181,28 +183,43 @@ public final class HandoffBench {
         };
     }
 
+    /**
+     * As in the paper's experiment the donor hands off right after its last write, without
+     * waiting for the queue to drain (node2's drain timeout 1 ms, send buffers up to 128 kB): the
+     * socket state carries the queued data across the shaped node link.
+     */
     private void table1(DemoScenario s, Options o) throws Exception {
-        sendBuffers(s, SMALL_WMEM);
+        sendBuffers(s, FIG12_WMEM);
         String id = s.testbed().config().id();
+        node(s, "node2").coreConfig("drain.timeout.ms", "1", 60_000);
+        awaitMembers(s, 2, 60_000);
+        // the paper's Table I: no emulated delay, the node links shaped; the client link capped
+        // too, or an unshaped download is over before the handoff starts
+        s.testbed().reconfigure(wan(id, o, 0, 0, FIG14_CLIENT_KBIT, 0));
+        trial(s, "table1-warmup", 0, 0, 0, true, 1, 0, "node2");
         for (int bw : BANDWIDTHS) {
-            s.testbed().reconfigure(wan(id, o, 10, 10, FIG14_CLIENT_KBIT, bw));
+            s.testbed().reconfigure(wan(id, o, 0, 0, FIG14_CLIENT_KBIT, bw));
             for (int t = 0; t < trials; t++) {
-                trial(s, "table1", bw, 10, 10, true, -1, t, null);
+                trial(s, "table1", bw, 0, 0, true, 1, t, "node2");
             }
         }
+    }
+
+    private static NodeContainer node(DemoScenario s, String name) {
+        return s.nodes().stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
     }
 
     /**
      * The donor's waiting time is its drain timeout: it freezes the socket when the client has
      * acknowledged everything or when the timeout ends, whichever is first. Only node2's timeout
      * is swept (node1 is the contact node: re-creating its component would move X), so every
-     * trial hands the download node1 -> node2 (not counted) -> node1 and measures node2's handoff.
+     * measured download starts on node2 (see {@link #trial}) and is handed to node1.
      * Send buffers of up to 128 kB: the socket holds about as much unacknowledged data as the paper's.
      */
     private void fig12(DemoScenario s, Options o) throws Exception {
         sendBuffers(s, FIG12_WMEM);
         String id = s.testbed().config().id();
-        NodeContainer node2 = s.nodes().stream().filter(n -> n.name.equals("node2")).findFirst().orElseThrow();
+        NodeContainer node2 = node(s, "node2");
         for (int wait : WAITS) {
             node2.coreConfig("drain.timeout.ms", Integer.toString(wait), 60_000);
             awaitMembers(s, 2, 60_000);
@@ -276,19 +293,18 @@ public final class HandoffBench {
     }
 
     /**
-     * One download from the current holder with one handoff to the other node; with
-     * {@code measuredDonor} set and the holder being someone else, first a handoff to that node
-     * (not counted) so that the measured one has the right donor.
+     * One download from the current holder with one handoff to the other node. With
+     * {@code measuredDonor} set and the holder being someone else, first a short download on fast
+     * links (not counted) hands the client's binding to that node, so that the measured download
+     * starts there on a fresh socket: a re-created socket keeps the send buffer its restore forced,
+     * not the namespace's tcp_wmem.
      */
     private void trial(DemoScenario s, String experiment, int bw, int lcs, int lss, boolean rr, int wait, int t,
                        String measuredDonor) throws Exception {
-        List<String> chain = new ArrayList<>();
-        String at = holder;
         if (measuredDonor != null && !holder.equals(measuredDonor)) {
-            chain.add(measuredDonor);
-            at = measuredDonor;
+            reposition(s, measuredDonor, t);
         }
-        chain.add(at.equals("node1") ? "node2" : "node1");
+        List<String> chain = List.of(holder.equals("node1") ? "node2" : "node1");
         Path dir = out.resolve("trials/" + experiment + "-bw" + bw + "-lcs" + lcs + "-lss" + lss + "-rr" + rr
                 + (wait >= 0 ? "-wait" + wait : "") + "-" + t);
         List<Row> got = download(s, chain, dir, experiment, bw, lcs, lss, rr, wait, measuredDonor);
@@ -304,6 +320,26 @@ public final class HandoffBench {
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), experiment, bw, lcs, lss, rr,
                 wait >= 0 ? " wait=" + wait : "", t,
                 r.verified() ? "verified" : "NOT verified (" + r.problems() + ")", r.gapMillis(), r.stateBytes());
+    }
+
+    /** Moves the client's binding to {@code node} with one handoff in a download on unshaped node links. */
+    private void reposition(DemoScenario s, String node, int t) throws Exception {
+        TestbedConfig now = s.testbed().config();
+        s.testbed().reconfigure(wan(now.id(), opts, 0, 0, FIG14_CLIENT_KBIT, 0));
+        try {
+            Path dir = out.resolve("trials/reposition-" + node + "-" + t);
+            DemoResult r = s.download(holder, List.of(node), dir);
+            Files.deleteIfExists(dir.resolve("received.bin"));
+            if (r.handoffs().isEmpty() || !r.handoffs().get(0).completed()) {
+                throw new IOException("could not move the client to " + node + ": " + r.problems());
+            }
+            if (!r.verified()) {
+                log.printf("(the download that moved the client to %s was not verified: %s)%n", node, r.problems());
+            }
+            holder = node;
+        } finally {
+            s.testbed().reconfigure(now);
+        }
     }
 
     /** Runs one download along {@code chain}; one row per completed handoff (trial = its index), verdict of the download. */
