@@ -194,20 +194,20 @@ final class ContactFailover {
      * The new-client event completed from the capture: who answered (the wire source of its
      * data) and resets on its connection.
      */
-    static DemoScenario.Mark answered(DemoScenario.Mark m, DemoScenario.Download d, List<Capture.Frame> frames,
+    static DemoScenario.Mark answered(DemoScenario.Mark m, int clientPort, List<Capture.Frame> frames,
                                       Map<Inet6Address, String> names, Inet6Address x) {
-        if (d.newClientPort <= 0) {
+        if (clientPort <= 0) {
             return new DemoScenario.Mark(m.kind(), m.node(), m.atBytes(), m.wallNanos(), m.millis(), false,
                     m.detail() + "; no client port reported");
         }
-        ClientTrace t = ClientTrace.of(frames, NodeContainer.HTTP_PORT, d.newClientPort);
+        ClientTrace t = ClientTrace.of(frames, NodeContainer.HTTP_PORT, clientPort);
         // data from X itself came through the home agent (no binding on the client); from a care-of address, straight
         List<String> senders = t.bytesBySource().keySet().stream()
                 .map(a -> a.equals(x) ? "X via the home agent" : names.getOrDefault(a, Topology.str(a))).toList();
         boolean ok = m.ok() && t.resets == 0 && !senders.isEmpty();
         return new DemoScenario.Mark(m.kind(), String.join("+", senders), m.atBytes(), m.wallNanos(), m.millis(), ok,
                 m.detail() + ", answered by " + (senders.isEmpty() ? "nobody" : String.join(" and ", senders)) + " (client port "
-                        + d.newClientPort + "), " + t.resets + " resets");
+                        + clientPort + "), " + t.resets + " resets");
     }
 
     /** The one node among the live ones that says it is the contact node ("" and a problem noted if not exactly one). */

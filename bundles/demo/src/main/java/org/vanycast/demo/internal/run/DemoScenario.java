@@ -285,7 +285,7 @@ final class DemoScenario {
         long t0 = trace.segments.isEmpty() ? 0 : trace.segments.get(0).nanos();
         List<DemoResult.Event> events = new ArrayList<>();
         for (Mark m : d.marks) {
-            Mark e = m.kind().equals(DemoResult.Event.NEW_CLIENT) ? ContactFailover.answered(m, d, frames, names, x) : m;
+            Mark e = m.kind().equals(DemoResult.Event.NEW_CLIENT) ? ContactFailover.answered(m, d.newClientPort, frames, names, x) : m;
             if (e.kind().equals(DemoResult.Event.NEW_CLIENT) && !e.ok()) {
                 problems.add("new client: " + e.detail());
             }

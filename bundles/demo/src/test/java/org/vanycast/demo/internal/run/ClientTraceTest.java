@@ -11,15 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.vanycast.testbed.Capture;
 
 class ClientTraceTest {
-    private static final int SERVER = 8080;
+    static final int SERVER = 8080;
     private static final int CLIENT = 40000;
 
-    private static Inet6Address a(String s) throws Exception {
+    static Inet6Address a(String s) throws Exception {
         return (Inet6Address) InetAddress.getByName(s);
     }
 
     /** An IPv6 + TCP segment as the client's interface sees it. */
-    private static Capture.Frame segment(long ms, Inet6Address src, Inet6Address dst, int sport, int dport, long seq,
+    static Capture.Frame segment(long ms, Inet6Address src, Inet6Address dst, int sport, int dport, long seq,
                                          int flags, int payload) {
         ByteBuffer b = ByteBuffer.allocate(40 + 20 + payload);
         b.putInt(6 << 28).putShort((short) (20 + payload)).put((byte) 6).put((byte) 64).put(src.getAddress())
