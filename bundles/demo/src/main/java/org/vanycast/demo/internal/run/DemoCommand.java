@@ -28,7 +28,6 @@ public final class DemoCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Preload.all();
-        preload();
         boolean json = false;
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -81,12 +80,6 @@ public final class DemoCommand {
             err.println("vanycast demo: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** Loads this command's own classes up front too (see {@link Preload}). */
-    private static int preload() {
-        return List.of(ContactFailover.class, EventPlot.class, DemoResult.Event.class, DemoScenario.Download.class,
-                DemoScenario.Mark.class).size();
     }
 
     private static int usage(PrintStream err, String problem) {
