@@ -95,9 +95,14 @@ final class ContactFailover {
             return false;
         }
         if (leaver.equals(d.holder)) {
-            d.holder = s.clientHolder();
-            d.handoffs.add(new DemoResult.Handoff(leaver, d.holder, atBytes, !d.holder.isEmpty(), "COMPLETED", Map.of(), -1,
+            String holder = s.clientHolder(leaver);
+            d.handoffs.add(new DemoResult.Handoff(leaver, holder, atBytes, !holder.isEmpty(), "COMPLETED", Map.of(), -1,
                     "graceful leave: " + reply));
+            if (holder.isEmpty()) {
+                d.problems.add("the client of " + leaver + " did not move to another node when it left");
+                return false;
+            }
+            d.holder = holder;
         }
         d.mark(DemoResult.Event.CONTACT_MOVED, next, at, wall, movedMs, !next.isEmpty(), next.isEmpty()
                 ? "no surviving node registered X at the home agent within 20 s"

@@ -221,7 +221,7 @@ final class DemoScenario {
         long t = System.nanoTime();
         String reply = bed.control(donor, "leave");
         boolean ok = reply.startsWith("ok ");
-        String holder = ok ? clientHolder() : "";
+        String holder = ok ? clientHolder(donor) : "";
         log.printf("%s leaves the group at %d bytes: %s (%d ms)%n", donor, d.bytes(),
                 ok ? "its client went to " + holder : reply, ms(t));
         d.handoffs.add(new DemoResult.Handoff(donor, holder, atBytes, ok && !holder.isEmpty(), ok ? "COMPLETED" : "FAILED",
@@ -316,14 +316,17 @@ final class DemoScenario {
         return out;
     }
 
-    /** The node the client's binding for X points to, waiting a little for the cn-agent to install it. */
-    String clientHolder() throws InterruptedException {
+    /**
+     * The node other than {@code previous} that the client's binding for X points to, waiting a
+     * little for the cn-agent to take the Binding Update ("" when it does not within 5 s).
+     */
+    String clientHolder(String previous) throws InterruptedException {
         Inet6Address x = tb.logicalAddress();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             Inet6Address b = agents.cnAgent().bindings().get(x);
             for (NodeContainer n : bed.nodes()) {
-                if (tb.address(n.name).equals(b)) {
+                if (!n.name.equals(previous) && tb.address(n.name).equals(b)) {
                     return n.name;
                 }
             }
