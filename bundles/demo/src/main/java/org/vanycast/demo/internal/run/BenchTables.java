@@ -80,7 +80,7 @@ final class BenchTables {
         List<HandoffBench.Row> t = rows.stream().filter(r -> r.experiment().equals("table1")).toList();
         StringBuilder b = new StringBuilder("Table I - handoff phases (median ms over the trials) of node2 -> node1 handing"
                 + " off right after its last write as in the paper (drain timeout 1 ms, send buffers <= 128 kB); node links"
-                + " shaped (5 ms queue), no emulated delay, client link 8 Mbit/s\n");
+                + " shaped (50 ms queue), no emulated delay, client link 8 Mbit/s\n");
         b.append(String.format(Locale.ROOT, "%-14s", "phase"));
         for (int bw : HandoffBench.BANDWIDTHS) {
             b.append(String.format(Locale.ROOT, " %12s", bw == 0 ? "unshaped" : bw / 1000.0 + " Mbit/s"));
@@ -105,7 +105,7 @@ final class BenchTables {
 
     static String fig12(List<HandoffBench.Row> t) {
         StringBuilder b = new StringBuilder("Figure 12 - client-perceived handoff gap vs the donor's waiting time (its drain"
-                + " timeout), L_CS = L_SS = " + HandoffBench.FIG12_LATENCY + " ms one way, node links shaped (5 ms queue),"
+                + " timeout), L_CS = L_SS = " + HandoffBench.FIG12_LATENCY + " ms one way, node links shaped (50 ms queue),"
                 + " node send buffers <= 128 kB; ms, median [min-max]\n");
         for (int bw : HandoffBench.FIG12_BANDWIDTHS) {
             b.append(String.format(Locale.ROOT, "node links %.1f Mbit/s%n", bw / 1000.0));
@@ -199,7 +199,9 @@ final class BenchTables {
             }
             case "local" -> {
                 List<HandoffBench.Row> t = rows.stream().filter(r -> r.experiment().equals("local")).toList();
+                // the phases from freeze to live and after it; prepare and drain come before the freeze
                 List<String> labels = new ArrayList<>(phases(t));
+                labels.removeAll(List.of("prepare", "drain"));
                 labels.add("freeze");
                 double[] med = new double[labels.size()];
                 double[] p90 = new double[labels.size()];
@@ -209,7 +211,7 @@ final class BenchTables {
                     p90[i] = BenchReport.percentile(v, 0.9);
                 }
                 labels.set(labels.size() - 1, "freeze->live");
-                out.add(new Chart("local-phases.png", Plots.bars("Local handoff work, no emulated delay: phases (ms)",
+                out.add(new Chart("local-phases.png", Plots.bars("Local handoff work, no emulated delay: phases from the freeze on (ms)",
                         "milliseconds", labels, med, p90)));
             }
             default -> {

@@ -25,7 +25,7 @@ class HandoffBenchTest {
         TestbedConfig c = HandoffBench.wan("b1", o, 40, 20, 8000, 2000);
 
         assertEquals(HandoffBench.QUEUE_MS, c.queueMs("client"));
-        assertEquals(HandoffBench.QUEUE_MS, c.queueMs("node2"));
+        assertEquals(HandoffBench.NODE_QUEUE_MS, c.queueMs("node2"));
         assertEquals(8000, c.bandwidthKbit().get("client"));
         assertEquals(2000, c.bandwidthKbit().get("node1"));
         assertEquals(40.0, c.delayMs("client", "node1"));
