@@ -19,6 +19,7 @@ import org.vanycast.mipv6.api.Ipv6Packet;
 import org.vanycast.mipv6.api.Ipv6PacketCodec;
 import org.vanycast.mipv6.api.MalformedMobilityHeaderException;
 import org.vanycast.mipv6.api.MobilityAction;
+import org.vanycast.mipv6.api.MobilityConstants;
 import org.vanycast.mipv6.api.NonceTable;
 import org.vanycast.mipv6.internal.kernel.NetNs;
 import org.vanycast.mipv6.internal.kernel.NftBindingTranslator;
@@ -54,7 +55,7 @@ public final class CorrespondentAgent implements AutoCloseable {
     private final Map<Inet6Address, Inet6Address> bindings = new ConcurrentHashMap<>();
     private final AtomicLong lastInstallNanos = new AtomicLong(-1);
     // queue thread only
-    private final HeldSegments held = new HeldSegments(TimeUnit.SECONDS.toNanos(60), TimeUnit.MILLISECONDS.toNanos(1500), 256);
+    private final HeldSegments held = new HeldSegments(MobilityConstants.MAX_NONCE_LIFETIME, TimeUnit.MILLISECONDS.toNanos(1500), 256);
     /** Held segments whose binding is now in place, with the home address they come from. */
     private final List<Map.Entry<Inet6Address, HeldSegments.Held>> toDeliver = new ArrayList<>();
     private boolean holdRules;
@@ -195,7 +196,7 @@ public final class CorrespondentAgent implements AutoCloseable {
             } else if (a instanceof MobilityAction.BindingAdded b) {
                 backend.bindCorrespondent(b.entry().homeAddress(), b.entry().careOfAddress());
                 bindings.put(b.entry().homeAddress(), b.entry().careOfAddress());
-                for (HeldSegments.Held h : held.bound(b.entry().careOfAddress())) {
+                for (HeldSegments.Held h : held.bound(b.entry().careOfAddress(), receivedNanos)) {
                     toDeliver.add(Map.entry(b.entry().homeAddress(), h));
                 }
                 lastInstallNanos.set(System.nanoTime() - receivedNanos);

@@ -18,8 +18,8 @@ import java.util.Map;
  * without waiting for the acknowledgement). The update takes a detour through this agent
  * (queue, verification, a map element) while the data goes straight to the client's TCP,
  * which would find no socket for the care-of address and answer with a RST. So segments
- * that match no socket and come from an address that ran the care-of test with us recently
- * are held here until that address's binding is in place, then delivered as if from the home
+ * that match no socket and come from an address that ran the care-of test with us or was
+ * bound here recently (within the tokens' lifetime) are held here until that address's binding is in place, then delivered as if from the home
  * address (what the translation would have made of them). Held segments of an address whose binding never comes are dropped at their deadline
  * (TCP retransmits them), never answered with a RST; segments from any other address pass
  * at once, as without this agent. Plain Java, driven by the queue thread with its clock.
@@ -31,7 +31,7 @@ final class HeldSegments {
     private final long careOfWindowNanos;
     private final long holdNanos;
     private final int capacity;
-    /** Care-of addresses that were sent a Care-of Test, with the time it was sent. */
+    /** Care-of addresses that were sent a Care-of Test or bound, with the time of the latest. */
     private final Map<Inet6Address, Long> testedCareOfs = new HashMap<>();
     private final Map<Inet6Address, Deque<Held>> held = new HashMap<>();
     private int size;
@@ -54,7 +54,7 @@ final class HeldSegments {
         this.capacity = capacity;
     }
 
-    /** The engine answered a Care-of Test Init from {@code careOf}: a binding from there may follow. */
+    /** The engine answered a Care-of Test Init from {@code careOf}: a binding from there may follow (also later, with the same tokens). */
     void careOfTested(Inet6Address careOf, long nowNanos) {
         testedCareOfs.put(careOf, nowNanos);
     }
@@ -73,9 +73,13 @@ final class HeldSegments {
         return Decision.HOLD;
     }
 
-    /** The binding from {@code careOf} is in place: its held segments, oldest first, may go on. */
-    List<Held> bound(Inet6Address careOf) {
-        testedCareOfs.remove(careOf);
+    /**
+     * The binding from {@code careOf} is in place: its held segments, oldest first, may go on.
+     * The address stays known for the window: a node that held a client before comes back with
+     * the same care-of address and, its tokens still valid, without a new care-of test.
+     */
+    List<Held> bound(Inet6Address careOf, long nowNanos) {
+        testedCareOfs.put(careOf, nowNanos);
         Deque<Held> q = held.remove(careOf);
         if (q == null) {
             return List.of();

@@ -25,11 +25,18 @@ class HeldSegmentsTest {
         held.careOfTested(careOf, 0);
         assertEquals(HeldSegments.Decision.HOLD, held.offer(7, new byte[] {1}, careOf, 10 * MS));
         assertEquals(HeldSegments.Decision.HOLD, held.offer(8, new byte[] {2}, careOf, 11 * MS));
-        List<HeldSegments.Held> out = held.bound(careOf);
+        List<HeldSegments.Held> out = held.bound(careOf, 12 * MS);
         assertEquals(List.of(7, 8), out.stream().map(HeldSegments.Held::id).toList());
         assertEquals(0, held.size());
-        assertEquals(HeldSegments.Decision.PASS, held.offer(9, new byte[0], careOf, 12 * MS),
-                "once bound, the translation applies and nothing more is held");
+        assertEquals(List.of(), held.bound(careOf, 13 * MS), "nothing held twice");
+    }
+
+    @Test
+    void shouldHoldForAnAddressThatWasBoundBeforeAndComesBackWithoutANewCareOfTest() {
+        held.careOfTested(careOf, 0);
+        held.bound(careOf, 50_000 * MS); // later the client moved to another node, then comes back here
+        assertEquals(HeldSegments.Decision.HOLD, held.offer(1, new byte[0], careOf, 100_000 * MS),
+                "within the window counted from the binding, not from the care-of test");
     }
 
     @Test
@@ -40,7 +47,7 @@ class HeldSegmentsTest {
         assertEquals(List.of(), held.expired(1499 * MS));
         assertEquals(List.of(1), held.expired(1500 * MS));
         assertEquals(List.of(2), held.expired(2500 * MS));
-        assertEquals(List.of(), held.bound(careOf));
+        assertEquals(List.of(), held.bound(careOf, 2500 * MS));
     }
 
     @Test
