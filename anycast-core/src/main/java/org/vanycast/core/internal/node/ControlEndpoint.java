@@ -52,6 +52,11 @@ final class ControlEndpoint implements AutoCloseable {
         return c;
     }
 
+    /** The port it listens on (the configured one, or the one the system chose for port 0). */
+    int port() {
+        return server.getLocalPort();
+    }
+
     static InetSocketAddress parse(String hostPort) {
         if (hostPort == null || !hostPort.startsWith("[") || !hostPort.contains("]:")) {
             throw new IllegalArgumentException("expected [address]:port, got '" + hostPort + "'");
