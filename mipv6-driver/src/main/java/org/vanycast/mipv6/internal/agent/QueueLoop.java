@@ -25,8 +25,6 @@ final class QueueLoop implements AutoCloseable {
 
     /** Verdicts for packets held earlier; only valid inside {@link Handler#releaseHeld}. */
     interface HeldVerdicts {
-        void accept(int id) throws Exception;
-
         void drop(int id) throws Exception;
 
         /** Accepts {@code packet} (a whole IPv6 packet) in place of the held one. */
@@ -61,11 +59,6 @@ final class QueueLoop implements AutoCloseable {
         thread = NetNs.start(ns, "nfqueue-" + queue, () -> {
             try (NfQueue q = NfQueue.open(queue, 0xffff, 1024)) {
                 HeldVerdicts verdicts = new HeldVerdicts() {
-                    @Override
-                    public void accept(int id) throws Exception {
-                        q.accept(id);
-                    }
-
                     @Override
                     public void drop(int id) throws Exception {
                         q.drop(id);

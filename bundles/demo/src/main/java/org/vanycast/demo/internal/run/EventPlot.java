@@ -23,8 +23,6 @@ import javax.imageio.ImageIO;
  * contact node dies shows at a glance. Plain Java2D, headless.
  */
 final class EventPlot {
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};
     private static final int W = 1000;
     private static final int H = 560;
     private static final int L = 80;
@@ -93,7 +91,7 @@ final class EventPlot {
         g.drawString("kB/s", 10, T - 8);
         g.drawString("time since the client's first data byte (s)", L + pw / 2 - 110, H - 18);
         Map<String, Color> colors = new LinkedHashMap<>();
-        perSender.keySet().forEach(k -> colors.put(k, PALETTE[colors.size() % PALETTE.length]));
+        perSender.keySet().forEach(k -> colors.put(k, Plots.PALETTE[colors.size() % Plots.PALETTE.length]));
         double barW = Math.max(1, pw / (double) bins);
         for (int i = 0; i < bins; i++) {
             int base = H - B;

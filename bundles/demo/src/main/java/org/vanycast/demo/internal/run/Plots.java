@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
 
 /** PNG plots of a demo run drawn with plain Java2D (headless): the client's download timeline and the phase bars. */
 final class Plots {
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+    /** One colour per sender, shared by every plot of a run. */
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
         new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};
     private static final int W = 900;
     private static final int H = 520;
