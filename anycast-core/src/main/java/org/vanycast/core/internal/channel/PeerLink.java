@@ -5,7 +5,14 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -20,12 +27,26 @@ final class PeerLink implements AutoCloseable {
 
     private final String peer;
     private final SSLSocket socket;
+    /** The TCP connection under {@link #socket}: closed directly to cut off a stuck write. */
+    private final Socket tcp;
     private final OutputStream out;
+    /** Closes this link when a write is still in progress at its deadline. */
+    private final ScheduledExecutorService watchdog;
+    /** One writer at a time; a sender waits for it only until its own deadline. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Deadline (nanoTime) of the write in progress; 0 when none is. */
+    private volatile long writeDeadline;
+    /** The earliest pending watchdog check and when it runs; guarded by {@code this}. */
+    private ScheduledFuture<?> check;
+    private long checkAt;
+    private volatile boolean stalled;
     private volatile boolean closed;
 
-    PeerLink(String peer, SSLSocket socket) throws IOException {
+    PeerLink(String peer, SSLSocket socket, Socket tcp, ScheduledExecutorService watchdog) throws IOException {
         this.peer = peer;
         this.socket = socket;
+        this.tcp = tcp;
+        this.watchdog = watchdog;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     }
 
@@ -41,12 +62,39 @@ final class PeerLink implements AutoCloseable {
         return !closed && !socket.isClosed();
     }
 
-    synchronized void send(NodeMessage m) throws IOException {
+    /**
+     * Writes {@code m}; a write still in progress at {@code deadlineNanos} (System.nanoTime)
+     * has the link closed under it and fails with {@link WriteTimeoutException}.
+     */
+    void send(NodeMessage m, long deadlineNanos) throws IOException {
         long t0 = System.nanoTime();
         byte[] frame = WireCodec.encode(m);
         long t1 = System.nanoTime();
-        out.write(frame);
-        out.flush();
+        try {
+            if (!writeLock.tryLock(Math.max(0, deadlineNanos - t1), TimeUnit.NANOSECONDS)) {
+                // the write ahead of this one is stuck; it ends at its own deadline
+                throw new WriteTimeoutException("the link to " + peer + " is blocked by an earlier write");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to write to " + peer);
+        }
+        try {
+            watch(deadlineNanos);
+            try {
+                out.write(frame);
+                out.flush();
+            } catch (IOException e) {
+                if (stalled) {
+                    throw new WriteTimeoutException("write to " + peer + " did not finish in time: " + e.getMessage(), e);
+                }
+                throw e;
+            } finally {
+                writeDeadline = 0;
+            }
+        } finally {
+            writeLock.unlock();
+        }
         if (LOG.isDebugEnabled()) {
             // what a handoff's TRANSFER phase is made of on this side (encoding, then TLS + socket
             // write); monotonic times compare between the nodes' processes on one host (CLOCK_MONOTONIC)
@@ -54,6 +102,59 @@ final class PeerLink implements AutoCloseable {
             LOG.debug("sent {} to {}: {} bytes, encode {} us, tls write {} us, from {} to {} us monotonic", m.type(), peer,
                     frame.length, (t1 - t0) / 1000, (t2 - t1) / 1000, t0 / 1000, t2 / 1000);
         }
+    }
+
+    /**
+     * Makes sure a watchdog check runs by {@code deadline}. Checks are not cancelled when the
+     * write returns: one pending check covers all writes until it runs, so a burst of sends
+     * (Prepare, Init, ...) costs no wake-up of the watchdog thread each.
+     */
+    private void watch(long deadline) {
+        writeDeadline = deadline;
+        synchronized (this) {
+            if (check != null && checkAt - deadline <= 0) {
+                return;
+            }
+            if (check != null) {
+                check.cancel(false);
+            }
+            schedule(deadline, System.nanoTime());
+        }
+    }
+
+    /** Caller holds {@code this}. */
+    private void schedule(long at, long now) {
+        checkAt = at;
+        try {
+            check = watchdog.schedule(this::checkWrite, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            check = null; // the channel is closing; so is this link
+        }
+    }
+
+    private void checkWrite() {
+        synchronized (this) {
+            check = null;
+            long deadline = writeDeadline;
+            if (deadline == 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - deadline < 0) {
+                schedule(deadline, now); // a later write than the one this check was for
+                return;
+            }
+        }
+        LOG.debug("write to {} did not finish by its deadline: closing the link", peer);
+        stalled = true;
+        try {
+            // the TCP connection first: closing the TLS socket would send close_notify, which
+            // waits for the stuck write to finish
+            tcp.close();
+        } catch (IOException e) {
+            LOG.debug("closing the connection to {}: {}", peer, e.toString());
+        }
+        close();
     }
 
     /**
@@ -117,6 +218,11 @@ final class PeerLink implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             LOG.debug("closing link to {}: {}", peer, e.toString());
+        }
+        try {
+            tcp.close();
+        } catch (IOException e) {
+            LOG.debug("closing the connection to {}: {}", peer, e.toString());
         }
     }
 }

@@ -2,16 +2,19 @@ package org.vanycast.core.internal.channel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,9 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private final java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(MAX_PENDING_HANDSHAKES);
     private final AtomicLong rejectedHandshakes = new AtomicLong();
     private final AtomicLong malformedFrames = new AtomicLong();
-    private volatile SSLServerSocket server;
+    /** Shared by the links: drops one whose write has not finished by its deadline. */
+    private final ScheduledThreadPoolExecutor watchdog;
+    private volatile ServerSocket server;
     private volatile boolean closed;
 
     public TlsNodeChannel(NodeCredentials credentials, Function<String, Optional<InetSocketAddress>> resolver,
@@ -51,15 +56,24 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         this.resolver = resolver;
         this.inbound = inbound;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "vanycast-channel-watchdog-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
-    /** Starts accepting peers on {@code bind} (port 0 picks one). */
+    /**
+     * Starts accepting peers on {@code bind} (port 0 picks one). TLS is layered on plain TCP
+     * sockets on both sides, so that a link can be dropped under a writer stuck on a peer that
+     * stopped reading: closing the TLS socket would first try to send close_notify, which
+     * waits for that very write.
+     */
     public InetSocketAddress start(InetSocketAddress bind) throws IOException {
-        SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(bind, 50);
-        s.setEnabledProtocols(PROTOCOLS);
-        s.setNeedClientAuth(true);
         server = s;
         Thread t = new Thread(this::acceptLoop, "vanycast-channel-accept-" + self);
         t.setDaemon(true);
@@ -76,21 +90,30 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         return malformedFrames.get();
     }
 
+    /** Sends within the channel's timeout (the one for connecting and handshakes). */
     @Override
     public void send(String peer, NodeMessage message) throws IOException {
+        send(peer, message, Duration.ofMillis(timeoutMillis));
+    }
+
+    @Override
+    public void send(String peer, NodeMessage message, Duration writeTimeout) throws IOException {
+        long now = System.nanoTime();
+        long deadline = now + Math.min(writeTimeout.toNanos(), Long.MAX_VALUE / 4);
         if (closed) {
             throw new IOException("channel closed");
         }
         PeerLink link = links.get(peer);
         if (link == null || !link.isOpen()) {
-            link = connect(peer);
+            link = connect(peer, deadline);
         }
         try {
-            link.send(message);
+            link.send(message, deadline);
         } catch (IOException e) {
             link.close();
             links.remove(peer, link);
-            throw new IOException("sending " + message.type() + " to " + peer + " failed: " + e.getMessage(), e);
+            String why = "sending " + message.type() + " to " + peer + " failed: " + e.getMessage();
+            throw e instanceof WriteTimeoutException ? new WriteTimeoutException(why, e) : new IOException(why, e);
         }
     }
 
@@ -102,25 +125,33 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
     }
 
-    private PeerLink connect(String peer) throws IOException {
+    private PeerLink connect(String peer, long deadlineNanos) throws IOException {
         synchronized (connectLocks.computeIfAbsent(peer, p -> new Object())) {
             PeerLink existing = links.get(peer);
             if (existing != null && existing.isOpen()) {
                 return existing;
             }
-            return open(peer);
+            return open(peer, deadlineNanos);
         }
     }
 
-    private PeerLink open(String peer) throws IOException {
+    /** Connects and handshakes within the channel's timeout, and by the sender's deadline. */
+    private PeerLink open(String peer, long deadlineNanos) throws IOException {
         InetSocketAddress at = resolver.apply(peer)
                 .orElseThrow(() -> new IOException("no channel address known for node '" + peer + "'"));
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (leftMillis <= 0) {
+            throw new WriteTimeoutException("no time left to connect to " + peer);
+        }
+        int timeout = (int) Math.min(timeoutMillis, leftMillis);
+        Socket tcp = new Socket();
+        SSLSocket s = null;
         try {
-            s.connect(at, timeoutMillis);
-            s.setTcpNoDelay(true);
+            tcp.connect(at, timeout);
+            tcp.setTcpNoDelay(true);
+            tcp.setSoTimeout(timeout);
+            s = (SSLSocket) context.getSocketFactory().createSocket(tcp, at.getHostString(), at.getPort(), true);
             s.setEnabledProtocols(PROTOCOLS);
-            s.setSoTimeout(timeoutMillis);
             s.startHandshake();
             s.setSoTimeout(0);
             String presented = peerName(s);
@@ -128,17 +159,17 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
                 throw new SSLException("node at " + at + " presented the certificate of '" + presented + "', expected '" + peer + "'");
             }
         } catch (IOException e) {
-            s.close();
+            closeQuietly(s, tcp);
             throw new IOException("cannot open group channel to " + peer + " at " + at + ": " + e.getMessage(), e);
         }
-        return adopt(peer, s);
+        return adopt(peer, s, tcp);
     }
 
     private void acceptLoop() {
         while (!closed) {
-            SSLSocket s;
+            Socket s;
             try {
-                s = (SSLSocket) server.accept();
+                s = server.accept();
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("{}: group channel accept failed: {}", self, e.toString());
@@ -148,7 +179,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
             if (!handshakes.tryAcquire()) {
                 rejectedHandshakes.incrementAndGet();
                 LOG.debug("{}: too many pending handshakes, dropping {}", self, s.getRemoteSocketAddress());
-                closeQuietly(s);
+                closeQuietly(null, s);
                 continue;
             }
             Thread t = new Thread(() -> handshakeAndRead(s), "vanycast-channel-in-" + self);
@@ -157,36 +188,41 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
     }
 
-    private void handshakeAndRead(SSLSocket s) {
+    private void handshakeAndRead(Socket tcp) {
         String peer;
+        SSLSocket s = null;
         try {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(timeoutMillis);
+            tcp.setTcpNoDelay(true);
+            tcp.setSoTimeout(timeoutMillis);
+            s = (SSLSocket) context.getSocketFactory().createSocket(tcp, null, true);
+            s.setUseClientMode(false);
+            s.setEnabledProtocols(PROTOCOLS);
+            s.setNeedClientAuth(true);
             s.startHandshake();
             s.setSoTimeout(0);
             peer = peerName(s);
         } catch (IOException | RuntimeException e) {
             rejectedHandshakes.incrementAndGet();
-            LOG.debug("{}: rejected group channel connection from {}: {}", self, s.getRemoteSocketAddress(), e.toString());
-            closeQuietly(s);
+            LOG.debug("{}: rejected group channel connection from {}: {}", self, tcp.getRemoteSocketAddress(), e.toString());
+            closeQuietly(s, tcp);
             return;
         } finally {
             handshakes.release();
         }
         try {
-            PeerLink link = new PeerLink(peer, s);
+            PeerLink link = new PeerLink(peer, s, tcp, watchdog);
             PeerLink old = links.put(peer, link);
             if (old != null && old != link) {
                 LOG.debug("{}: {} reconnected", self, peer);
             }
             link.readLoop(inbound, malformedFrames::incrementAndGet, l -> links.remove(l.peer(), l));
         } catch (IOException e) {
-            closeQuietly(s);
+            closeQuietly(s, tcp);
         }
     }
 
-    private PeerLink adopt(String peer, SSLSocket s) throws IOException {
-        PeerLink link = new PeerLink(peer, s);
+    private PeerLink adopt(String peer, SSLSocket s, Socket tcp) throws IOException {
+        PeerLink link = new PeerLink(peer, s, tcp, watchdog);
         links.put(peer, link);
         Thread t = new Thread(() -> link.readLoop(inbound, malformedFrames::incrementAndGet,
                 l -> links.remove(l.peer(), l)), "vanycast-channel-out-" + self + "-" + peer);
@@ -203,18 +239,26 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         return NodeCredentials.commonName(x.getSubjectX500Principal());
     }
 
-    private static void closeQuietly(SSLSocket s) {
+    /** Closes the TLS socket (may be null) and the TCP socket under it. */
+    private static void closeQuietly(SSLSocket s, Socket tcp) {
         try {
-            s.close();
+            if (s != null) {
+                s.close();
+            }
         } catch (IOException ignored) {
             // nothing more to do with a socket we are discarding
+        }
+        try {
+            tcp.close();
+        } catch (IOException ignored) {
+            // as above
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        SSLServerSocket s = server;
+        ServerSocket s = server;
         if (s != null) {
             try {
                 s.close();
@@ -224,6 +268,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
         links.values().forEach(PeerLink::close);
         links.clear();
+        watchdog.shutdownNow();
     }
 
     /** For tests: the protocol negotiated with a connected peer. */

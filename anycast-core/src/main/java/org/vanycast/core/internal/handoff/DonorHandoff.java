@@ -18,6 +18,7 @@ import org.vanycast.core.api.HandoffFailedException.Reason;
 import org.vanycast.core.api.HandoffOutcome;
 import org.vanycast.core.api.HandoffPhase;
 import org.vanycast.core.api.HandoffRole;
+import org.vanycast.core.internal.channel.WriteTimeoutException;
 import org.vanycast.core.internal.wire.Abort;
 import org.vanycast.core.internal.wire.AbortReason;
 import org.vanycast.core.internal.wire.Done;
@@ -50,6 +51,8 @@ final class DonorHandoff {
     private final CompletableFuture<NodeMessage> reply = new CompletableFuture<>();
     private final SocketChannel[] resumed;
     private int socketStateBytes;
+    /** While this handoff's thread writes Init. */
+    private volatile boolean sendingInit;
 
     DonorHandoff(HandoffCoordinator c, long id, List<Outgoing> outgoing, InetSocketAddress client, String acceptor) {
         this.c = c;
@@ -84,6 +87,9 @@ final class DonorHandoff {
      */
     void acceptorLeft() {
         reply.completeExceptionally(new AcceptorLeft(acceptor));
+        if (sendingInit) {
+            c.transport.disconnect(acceptor); // fails a write stuck on the link to the gone node now
+        }
     }
 
     /** A Done that will not come: treated like the Done timeout, only sooner. */
@@ -92,6 +98,15 @@ final class DonorHandoff {
 
         AcceptorLeft(String acceptor) {
             super(acceptor + " left the group before its Done");
+        }
+    }
+
+    /** Writing Init took the whole Done timeout: the acceptor stopped reading. */
+    static final class InitNotWritten extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        InitNotWritten(String message) {
+            super(message);
         }
     }
 
@@ -153,24 +168,16 @@ final class DonorHandoff {
         c.awaiting.put(id, this);
         NodeMessage answer;
         try {
-            // sent from another thread: a stalled acceptor can block a large write, and the
-            // Done timeout must still end this handoff
-            c.executor().execute(() -> {
-                try {
-                    c.transport.send(acceptor, init);
-                } catch (IOException | RuntimeException e) {
-                    reply.completeExceptionally(e);
-                }
-            });
-            answer = awaitAnswer();
+            answer = sendInitAndAwaitAnswer(init);
         } catch (IOException e) {
             throw rollback(frozen, Reason.SEND_FAILED, e.getMessage(), e, false, 0);
         } catch (TimeoutException e) {
-            c.transport.disconnect(acceptor); // unblocks a writer stuck on the stalled link
+            c.transport.disconnect(acceptor); // a silent acceptor's link: the next handoff reconnects
             abortQuietly(AbortReason.TIMEOUT, "no Done within " + c.config.doneTimeout().toMillis() + " ms");
             // the acceptor may have sent its binding (sequence + 1) before it went silent
             String why = e instanceof AcceptorLeft ? e.getMessage()
-                    : "no Done from " + acceptor + " within " + c.config.doneTimeout().toMillis() + " ms";
+                    : "no Done from " + acceptor + " within " + c.config.doneTimeout().toMillis() + " ms"
+                            + (e instanceof InitNotWritten ? " (" + e.getMessage() + ")" : "");
             throw rollback(frozen, Reason.DONE_TIMEOUT, why, null, true, (sequence + 1) & 0xFFFF);
         } finally {
             c.awaiting.remove(id, this);
@@ -183,9 +190,41 @@ final class DonorHandoff {
                 abort.bindingMoved(), abort.sequenceUsed());
     }
 
-    private NodeMessage awaitAnswer() throws TimeoutException, IOException {
+    /**
+     * Sends Init on this thread (no hand-off to another one on the critical path) and waits for
+     * the answer; the Done timeout counts from the start of the send. A stalled acceptor that
+     * blocks a large write cannot hold this handoff beyond it: the write's deadline is the Done
+     * timeout, and a write cut off there ends the handoff as the Done timeout does (the acceptor
+     * may have received all of it just as the deadline fired).
+     */
+    private NodeMessage sendInitAndAwaitAnswer(Init init) throws TimeoutException, IOException {
+        long start = System.nanoTime();
+        long doneTimeout = c.config.doneTimeout().toNanos();
+        sendingInit = true;
         try {
-            return reply.get(c.config.doneTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (reply.isDone()) {
+                return awaitAnswer(0); // the acceptor left before Init went out
+            }
+            c.transport.send(acceptor, init, c.config.doneTimeout());
+        } catch (WriteTimeoutException e) {
+            if (reply.isCompletedExceptionally()) {
+                awaitAnswer(0); // throws AcceptorLeft: the write was cut because of it
+            }
+            throw new InitNotWritten(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            if (reply.isCompletedExceptionally()) {
+                awaitAnswer(0);
+            }
+            throw e instanceof IOException io ? io : new IOException("sending Init: " + e, e);
+        } finally {
+            sendingInit = false;
+        }
+        return awaitAnswer(Math.max(0, doneTimeout - (System.nanoTime() - start)));
+    }
+
+    private NodeMessage awaitAnswer(long timeoutNanos) throws TimeoutException, IOException {
+        try {
+            return reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException("interrupted");

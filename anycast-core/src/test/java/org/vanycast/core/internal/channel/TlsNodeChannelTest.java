@@ -256,6 +256,62 @@ class TlsNodeChannelTest {
     }
 
     @Test
+    void shouldDropTheLinkWhenAWriteToAPeerThatStoppedReadingOutlastsItsTimeout() throws Exception {
+        BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch resumeReading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean gaveUpWaiting = new java.util.concurrent.atomic.AtomicBoolean();
+        TlsNodeChannel n2 = new TlsNodeChannel(NodeCredentials.load(group, "n2"), peer -> Optional.ofNullable(directory.get(peer)),
+                (peer, m) -> {
+                    in2.add(new Received(peer, m));
+                    if (m instanceof Prepare p && p.handoffId() == 1) {
+                        try {
+                            // the reader stops: nothing more is read
+                            gaveUpWaiting.set(!resumeReading.await(60, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }, TIMEOUT);
+        channels.add(n2);
+        directory.put("n2", n2.start(LOOPBACK));
+        TlsNodeChannel n1 = start(group, "n1", new LinkedBlockingQueue<>());
+        try {
+            n1.send("n2", prepare(1));
+            await(() -> !in2.isEmpty(), "the Prepare that stops the reader");
+            // far more than the socket buffers between the two hold while nobody reads
+            org.vanycast.core.internal.wire.Init big = new org.vanycast.core.internal.wire.Init(2, new byte[16],
+                    System.currentTimeMillis(), 0, InetAddress.getLoopbackAddress(),
+                    new org.vanycast.core.spi.SocketState(new InetSocketAddress("::1", 80), new InetSocketAddress("::1", 4000),
+                            new byte[16]), new byte[8 << 20]);
+            int written = 0;
+            WriteTimeoutException x = null;
+            for (int i = 0; i < 8 && x == null; i++) {
+                try {
+                    n1.send("n2", big, Duration.ofMillis(300));
+                    written++;
+                } catch (WriteTimeoutException e) {
+                    x = e;
+                }
+            }
+            assertTrue(x != null, "a write to a peer that stopped reading must not block for good");
+            assertTrue(!gaveUpWaiting.get(), "the write was cut off, not ended by the peer reading again");
+            assertTrue(x.getMessage().contains("did not finish"), x.getMessage());
+
+            resumeReading.countDown();
+            n1.send("n2", prepare(3)); // reconnects
+            Received r;
+            int inits = 0;
+            while ((r = in2.poll(10, TimeUnit.SECONDS)) != null && !r.message().equals(prepare(3))) {
+                inits += r.message() instanceof org.vanycast.core.internal.wire.Init ? 1 : 0;
+            }
+            assertEquals(prepare(3), r == null ? null : r.message(), "the next send opens a new link");
+            assertTrue(inits <= written, "the cut-off message is never delivered (" + inits + " of " + written + ")");
+        } finally {
+            resumeReading.countDown();
+        }
+    }
+
+    @Test
     void shouldRefuseNodeWithoutGroupCertificate() {
         IOException x = assertThrows(IOException.class, () -> NodeCredentials.load(group, "n9"));
         assertTrue(x.getMessage().contains("no group certificate for node 'n9'"), x.getMessage());
