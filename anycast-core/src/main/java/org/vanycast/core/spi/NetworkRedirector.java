@@ -56,6 +56,21 @@ public interface NetworkRedirector {
         int commit(int sequence, Duration timeout) throws IOException;
 
         /**
+         * Whether {@link #commit} would now send the binding without waiting for anything (the
+         * prerequisites started on {@code prepare}, e.g. the return routability tokens, are
+         * all in). The acceptor then runs the handoff's critical part on the group channel's
+         * reader thread as the Init arrives, skipping a hand-off to another thread; otherwise
+         * it runs it on a worker thread, where {@code commit} may wait. Must not block and
+         * should be cheap; {@code true} must mean that {@code commit} does not block.
+         * Default: {@code false}.
+         *
+         * @since 0.3.0
+         */
+        default boolean readyToCommit() {
+            return false;
+        }
+
+        /**
          * After {@link #commit}: waits until the client confirmed the binding (e.g. a Binding
          * Acknowledgement), retrying as the redirector sees fit within {@code timeout}.
          * Default: nothing to wait for.

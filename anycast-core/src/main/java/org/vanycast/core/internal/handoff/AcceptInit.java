@@ -5,6 +5,8 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.api.HandoffOutcome;
@@ -23,8 +25,14 @@ import org.vanycast.core.spi.NetworkRedirector;
  * The acceptor's work on one Init: check everything that can be checked without acting
  * (logical address, drivers, application states), re-create every socket (silent), commit the
  * binding once for the client (sent, not yet acknowledged), activate every socket, send Done,
- * hand the connections to the service, then wait for the client's acknowledgement. A failure closes what was built without a packet and answers Abort, saying whether
- * the binding may already have moved.
+ * hand the connections to the service, then wait for the client's acknowledgement. A failure
+ * closes what was built without a packet and answers Abort, saying whether the binding may
+ * already have moved.
+ *
+ * <p>Up to Done this is the handoff's critical part; what follows Done (delivery to the
+ * service, the wait for the acknowledgement, the handoff listeners) runs on {@code after}:
+ * the executor when the critical part runs on the channel's reader thread, which must never
+ * wait for a client, or the same thread when it already runs on the executor.
  */
 final class AcceptInit {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptInit.class);
@@ -36,10 +44,19 @@ final class AcceptInit {
     private final PhaseTimer timer;
     private final AcceptorSide.Pending pending;
     private final String key;
+    /** Runs what follows the critical part: delivery, confirmation, events. */
+    private final Executor after;
     /** Held until the binding is committed; closed (nothing sent) before any Abort goes out. */
     private NetworkRedirector.Preparation prep;
 
-    AcceptInit(AcceptorSide side, String donor, Init init, PhaseTimer timer, AcceptorSide.Pending pending) {
+    AcceptInit(AcceptorSide side, String donor, Init init, PhaseTimer timer, AcceptorSide.Pending pending, Executor after) {
+        this.after = r -> {
+            try {
+                after.execute(r);
+            } catch (RejectedExecutionException e) {
+                r.run(); // the executor is shutting down: finish here rather than lose the client
+            }
+        };
         this.side = side;
         this.c = side.c;
         this.donor = donor;
@@ -112,7 +129,7 @@ final class AcceptInit {
                 closeQuietly(recreated);
                 closePreparation();
                 side.abort(donor, init, timer, AbortReason.RECREATE_FAILED, String.valueOf(e.getMessage()), false, 0,
-                        HandoffOutcome.ROLLED_BACK);
+                        HandoffOutcome.ROLLED_BACK, after);
                 return false;
             }
         }
@@ -121,7 +138,7 @@ final class AcceptInit {
             closeQuietly(recreated);
             closePreparation();
             side.abort(donor, init, timer, AbortReason.DONOR_CANCELLED, "donor gave up before the binding was sent", false,
-                    0, HandoffOutcome.ROLLED_BACK);
+                    0, HandoffOutcome.ROLLED_BACK, after);
             return false;
         }
         int attempted = (init.mipv6Sequence() + 1) & 0xFFFF;
@@ -134,7 +151,7 @@ final class AcceptInit {
             closePreparation();
             // commit may have sent the binding before it failed: the donor takes it back
             side.abort(donor, init, timer, AbortReason.REDIRECT_FAILED, "commit: " + e.getMessage(), true, attempted,
-                    HandoffOutcome.ROLLED_BACK);
+                    HandoffOutcome.ROLLED_BACK, after);
             return false;
         }
         long redirect = timer.end(HandoffPhase.REDIRECT);
@@ -146,7 +163,7 @@ final class AcceptInit {
                 closeQuietly(recreated.subList(i, recreated.size()));
                 silence(live);
                 side.abort(donor, init, timer, AbortReason.ACTIVATE_FAILED, "activate: " + e.getMessage(), true, used,
-                        HandoffOutcome.ROLLED_BACK);
+                        HandoffOutcome.ROLLED_BACK, after);
                 return true;
             }
         }
@@ -155,7 +172,7 @@ final class AcceptInit {
         live.forEach(c.connections::track);
         if (!side.finish(key, init, live)) {
             // the donor took the binding back with a newer sequence and resumed: vanish silently
-            side.withdraw(donor, "donor gave up while this node activated", init, live);
+            side.withdraw(donor, "donor gave up while this node activated", init, live, after);
             return true;
         }
         try {
@@ -165,7 +182,13 @@ final class AcceptInit {
             LOG.warn("handoff {}: Done to {} failed ({}); serving the client here", Long.toUnsignedString(init.handoffId(), 16),
                     donor, e.getMessage());
         }
-        // the service goes on writing now, before the client's acknowledgement of the binding
+        after.execute(() -> afterDone(committed, codecs, live));
+        return true;
+    }
+
+    /** The service goes on writing now, before the client's acknowledgement of the binding. */
+    private void afterDone(NetworkRedirector.Preparation committed, List<Optional<AppStateCodec>> codecs,
+            List<SocketChannel> live) {
         for (int i = 0; i < live.size(); i++) {
             deliver(init.connections().get(i), live.get(i), codecs.get(i));
         }
@@ -181,7 +204,6 @@ final class AcceptInit {
         }
         timer.end(HandoffPhase.CONFIRM);
         c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), unconfirmed));
-        return true;
     }
 
     private void deliver(Init.Migrated m, SocketChannel ch, Optional<AppStateCodec> codec) {
@@ -210,7 +232,7 @@ final class AcceptInit {
 
     private void reject(AbortReason reason, String message) {
         closePreparation();
-        side.abort(donor, init, timer, reason, message, false, 0, HandoffOutcome.REJECTED);
+        side.abort(donor, init, timer, reason, message, false, 0, HandoffOutcome.REJECTED, after);
     }
 
     private static void closeQuietly(List<RecreatedConnection> list) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.api.HandoffEvent;
@@ -83,21 +85,58 @@ final class AcceptorSide {
         }
     }
 
+    /**
+     * An Init arrived; called on the group channel's reader thread. When nothing in its critical
+     * part can block (its Prepare came and the prepared redirection is ready to commit without
+     * waiting), that part runs right here up to Done, and the rest (delivery, confirmation,
+     * events) on the executor; otherwise all of it runs on the executor. Either way the Init is
+     * in progress from here on, so an Abort that follows it finds it.
+     */
     void onInit(String donor, Init init) {
-        PhaseTimer timer = new PhaseTimer(c.clock);
+        PhaseTimer timer = new PhaseTimer(c.clock); // the acceptor's phases count from the Init's arrival
         Optional<String> replayed = replay.check(init.nonce(), init.timestampMillis(), c.clock.currentTimeMillis());
         if (replayed.isPresent()) {
             // a replay never touches the pending entry of the genuine handoff
-            abort(donor, init, timer, AbortReason.REPLAYED, replayed.get(), false, 0, HandoffOutcome.REJECTED);
+            c.executor().execute(() -> abort(donor, init, timer, AbortReason.REPLAYED, replayed.get(), false, 0,
+                    HandoffOutcome.REJECTED, Runnable::run));
             return;
         }
         String k = key(donor, init.handoffId());
         Pending p = pending.remove(k);
         inProgress.put(k, false);
+        if (readyToCommit(p)) {
+            run(k, new AcceptInit(this, donor, init, timer, p, c.executor()));
+            return;
+        }
+        AcceptInit work = new AcceptInit(this, donor, init, timer, p, Runnable::run);
         try {
-            new AcceptInit(this, donor, init, timer, p).run();
+            c.executor().execute(() -> run(k, work));
+        } catch (RejectedExecutionException e) {
+            inProgress.remove(k); // shutting down: the donor times out and resumes
+            if (p != null && p.preparation() != null) {
+                p.preparation().close();
+            }
+        }
+    }
+
+    private void run(String k, AcceptInit work) {
+        try {
+            work.run();
         } finally {
             inProgress.remove(k);
+        }
+    }
+
+    /** Whether the Init's critical part cannot block: a preparation that commits without waiting. */
+    private static boolean readyToCommit(Pending p) {
+        if (p == null || p.prepareFailure() != null || p.preparation() == null) {
+            return false;
+        }
+        try {
+            return p.preparation().readyToCommit();
+        } catch (RuntimeException e) {
+            LOG.debug("readyToCommit failed: {}", e.toString());
+            return false;
         }
     }
 
@@ -113,7 +152,7 @@ final class AcceptorSide {
             }
         }
         if (done != null) {
-            withdraw(donor, "donor aborted after Done (" + a.reason() + ")", done.init(), done.live());
+            withdraw(donor, "donor aborted after Done (" + a.reason() + ")", done.init(), done.live(), Runnable::run);
             return true;
         }
         Pending p = pending.remove(k);
@@ -140,8 +179,9 @@ final class AcceptorSide {
     /**
      * The donor gave up (its Done timeout expired) although this node went ahead: the donor has
      * taken the binding back and resumed, so these copies must vanish without FIN or RST.
+     * {@code events}: where the handoff listeners are told.
      */
-    void withdraw(String donor, String why, Init init, List<SocketChannel> live) {
+    void withdraw(String donor, String why, Init init, List<SocketChannel> live, Executor events) {
         String how = "withdrawn silently";
         for (SocketChannel ch : live) {
             c.connections.untrack(ch);
@@ -159,7 +199,7 @@ final class AcceptorSide {
         }
         HandoffEvent event = event(donor, init, HandoffOutcome.ROLLED_BACK, Map.of(), Optional.of(why + "; " + how));
         LOG.warn("{}", event.toLogLine());
-        c.finished(event);
+        events.execute(() -> c.finished(event));
     }
 
     HandoffEvent event(String donor, Init init, HandoffOutcome outcome, Map<HandoffPhase, Long> phases,
@@ -168,9 +208,12 @@ final class AcceptorSide {
                 init.connections().size(), outcome, phases, init.socketStateBytes(), init.appStateBytes(), failure);
     }
 
-    /** Answers Abort and records the event; {@code moved}: the binding may point here already. */
+    /**
+     * Answers Abort and records the event; {@code moved}: the binding may point here already;
+     * {@code events}: where the handoff listeners are told.
+     */
     void abort(String donor, Init init, PhaseTimer timer, AbortReason reason, String message, boolean moved, int seq,
-            HandoffOutcome outcome) {
+            HandoffOutcome outcome, Executor events) {
         try {
             c.transport.send(donor, new Abort(init.handoffId(), reason, moved, seq, message));
         } catch (IOException e) {
@@ -180,7 +223,7 @@ final class AcceptorSide {
         if (reason.equals(AbortReason.REPLAYED)) {
             LOG.info("refused Init: {}", event.toLogLine());
         }
-        c.finished(event);
+        events.execute(() -> c.finished(event));
     }
 
     /** Closes preparations whose Init never came and forgets old completed handoffs. */

@@ -217,7 +217,9 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
             // NetworkRedirector.prepare does not block
             acceptor.onPrepare(peer, p);
         } else if (m instanceof Init i) {
-            executor.execute(() -> acceptor.onInit(peer, i));
+            // its critical part inline when it cannot block (AcceptorSide.onInit), so an Abort
+            // that follows it on the same link finds it in progress or completed
+            acceptor.onInit(peer, i);
         } else if (m instanceof HandoffRequest r) {
             operatorRequest(peer, r);
         } else if (m instanceof HandoffReply) {

@@ -3,6 +3,10 @@ package org.vanycast.core.internal.handoff;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.vanycast.core.spi.NetworkRedirector;
 
@@ -17,6 +21,13 @@ public final class FakeRedirector implements NetworkRedirector {
     public final AtomicInteger prepared = new AtomicInteger();
     public final AtomicInteger closedUnused = new AtomicInteger();
     public final AtomicInteger releases = new AtomicInteger();
+    /** Preparations report that they commit without waiting (return routability done on Prepare). */
+    public volatile boolean ready;
+    /** When set, confirm waits for it: a client slow to acknowledge its binding. */
+    public volatile CountDownLatch confirmGate;
+    /** The threads commit and confirm ran on, in call order. */
+    public final List<String> commitThreads = new CopyOnWriteArrayList<>();
+    public final List<String> confirmThreads = new CopyOnWriteArrayList<>();
 
     public FakeRedirector(String node, ClientBindings bindings) {
         this.node = node;
@@ -38,7 +49,13 @@ public final class FakeRedirector implements NetworkRedirector {
             boolean committed;
 
             @Override
+            public boolean readyToCommit() {
+                return ready;
+            }
+
+            @Override
             public int commit(int sequence, Duration timeout) throws IOException {
+                commitThreads.add(Thread.currentThread().getName());
                 if (failCommitBeforeBinding) {
                     throw new IOException("injected: no HoT within " + timeout.toMillis() + " ms");
                 }
@@ -50,6 +67,22 @@ public final class FakeRedirector implements NetworkRedirector {
                     throw new IOException("injected: failed after the Binding Update went out");
                 }
                 return sequence;
+            }
+
+            @Override
+            public void confirm(Duration timeout) throws IOException {
+                confirmThreads.add(Thread.currentThread().getName());
+                CountDownLatch gate = confirmGate;
+                if (gate != null) {
+                    try {
+                        if (!gate.await(30, TimeUnit.SECONDS)) {
+                            throw new IOException("injected: no Binding Acknowledgement");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
             }
 
             @Override

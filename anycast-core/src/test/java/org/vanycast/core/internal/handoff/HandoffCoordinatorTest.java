@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,27 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
         assertEquals(e.handoffId(), n2.events.get(0).handoffId());
         assertEquals(1, n1.events.size());
         assertTrue(e.toLogLine().contains("outcome=COMPLETED"), e.toLogLine());
+    }
+
+    @Test
+    void shouldHandOffWithTheInitAcceptedWhereReceivedWhenThePreparationIsReady() throws Exception {
+        n2.redirector.ready = true;
+        HandoffEvent e = n1.coordinator.clientHandoff(conn.server(), "n2", "state".getBytes())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(HandoffOutcome.COMPLETED, e.outcome());
+        assertEquals("n2", servedBy());
+        ReceivedClient r = n2.coordinator.clientReceive(WAIT).orElseThrow();
+        assertArrayEquals("state".getBytes(), r.appState());
+        await(() -> n2.events.size() == 1, "the acceptor's event");
+        HandoffEvent accepted = n2.events.get(0);
+        assertEquals(HandoffOutcome.COMPLETED, accepted.outcome());
+        for (HandoffPhase p : List.of(HandoffPhase.RECREATE, HandoffPhase.REDIRECT, HandoffPhase.ACTIVATE,
+                HandoffPhase.CONFIRM)) {
+            assertTrue(accepted.nanos(p) >= 0, "acceptor phase " + p + " recorded");
+        }
+        assertEquals(1, n2.redirector.confirmThreads.size());
+        assertEquals(1, n2.coordinator.trackedConnections().size());
     }
 
     @Test

@@ -71,6 +71,36 @@ class HandoffRollbackTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldWithdrawCopyAcceptedInlineWhenDonorGaveUpAfterDone() throws Exception {
+        n2.redirector.ready = true; // the Init is accepted where it is received, up to Done
+        net.lose = s -> s.message() instanceof org.vanycast.core.internal.wire.Done;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
+        assertEquals(Reason.DONE_TIMEOUT, x.reason());
+
+        // the donor's Abort comes after the inline part and finds the handoff completed
+        await(() -> n2.events.stream().anyMatch(e -> e.outcome() == HandoffOutcome.ROLLED_BACK), "the acceptor to withdraw");
+        assertEquals(1, n2.migrator.released.get(), "frozen and released: no FIN or RST from the acceptor");
+        assertTrue(n2.coordinator.trackedConnections().isEmpty());
+        assertEquals("n1", servedBy());
+        assertEquals(1, n1.migrator.resumed.get());
+    }
+
+    @Test
+    void shouldTakeBindingBackWhenAcceptorAcceptingInlineCannotActivate() throws Exception {
+        n2.redirector.ready = true;
+        n2.migrator.failActivate = true;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
+
+        assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
+        assertEquals("n1", servedBy());
+        assertEquals(1, n2.migrator.closedSilently.get());
+        assertEquals(1, n1.migrator.resumed.get());
+        await(() -> n2.events.size() == 1, "the acceptor's event");
+        assertEquals(HandoffOutcome.ROLLED_BACK, n2.events.get(0).outcome());
+        assertTrue(n2.redirector.confirmThreads.isEmpty(), "nothing to confirm after an Abort");
+    }
+
+    @Test
     void shouldNotSendBindingWhenDonorGaveUpWhileAcceptorWasRecreating() throws Exception {
         n2.migrator.recreateGate = new java.util.concurrent.CountDownLatch(1);
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));

@@ -217,6 +217,14 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
             return dataPath.sequence(client);
         }
 
+        /** Translation switched on and return routability done on Prepare: commit only sends the update. */
+        @Override
+        public boolean readyToCommit() {
+            CompletableFuture<ReturnRoutabilityResult> t = tokens;
+            return translation.isDone() && !translation.isCompletedExceptionally()
+                    && t != null && t.isDone() && !t.isCompletedExceptionally();
+        }
+
         @Override
         public void confirm(Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
