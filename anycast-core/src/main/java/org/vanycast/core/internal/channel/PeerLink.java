@@ -72,7 +72,8 @@ final class PeerLink implements AutoCloseable {
         long t1 = System.nanoTime();
         try {
             if (!writeLock.tryLock(Math.max(0, deadlineNanos - t1), TimeUnit.NANOSECONDS)) {
-                // the write ahead of this one is stuck; it ends at its own deadline
+                // the write ahead of this one is stuck on a peer that stopped reading (the channel
+                // drops the link on this failure, which ends that write too)
                 throw new WriteTimeoutException("the link to " + peer + " is blocked by an earlier write");
             }
         } catch (InterruptedException e) {
