@@ -42,6 +42,12 @@ import org.vanycast.mipv6.internal.kernel.RouteNetlink;
  * arrives reverse-tunnelled and is forwarded, the HoT to X is tunnelled to the care-of
  * address. nftables translation was the third option; it would rewrite X itself, which
  * breaks the node's sockets bound to X and the Home Test's home-address check.
+ *
+ * <p>Kernels without seg6 lightweight tunnels ({@code CONFIG_IPV6_SEG6_LWTUNNEL}, probed by
+ * {@link RouteNetlink#seg6Unavailability}) get the same encapsulation from a
+ * {@link UserSpaceTunnel}: a registration routes X into its TUN device, the forwarder wraps
+ * each packet towards X's care-of address, and it lets in reverse-tunnelled packets only from
+ * a registered care-of address carrying its own home address as inner source.
  */
 public final class HomeAgentService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HomeAgentService.class);
@@ -62,6 +68,8 @@ public final class HomeAgentService implements AutoCloseable {
     private int uplinkIndex;
     private PacketSender sender;
     private QueueLoop loop;
+    /** The tunnel's forwarder when the kernel has no seg6 lightweight tunnels, else null. */
+    private UserSpaceTunnel userSpace;
 
     private HomeAgentService(String ns, Inet6Address address, String uplink, int queue) {
         this.ns = ns;
@@ -92,16 +100,34 @@ public final class HomeAgentService implements AutoCloseable {
             Setup.run(ns, "ip6tables-legacy", "-t", "raw", "-I", "PREROUTING", "-p", proto, "-d", ha,
                     "-j", "NFQUEUE", "--queue-num", Integer.toString(queue));
         }
-        Setup.run(ns, "ip", "-6", "route", "replace", ha + "/128", "encap", "seg6local", "action", "End.DT6",
-                "table", "main", "dev", uplink, "table", Integer.toString(DECAP_TABLE));
-        // The decapsulation rule must come before the local table, else the home agent
-        // address simply receives the protocol-41 packet and drops it.
-        Setup.quietly(ns, "ip", "-6", "rule", "del", "pref", "0", "lookup", "local");
-        Setup.quietly(ns, "ip", "-6", "rule", "add", "pref", "1000", "lookup", "local");
-        Setup.run(ns, "ip", "sr", "tunsrc", "set", ha);
+        java.util.Optional<String> noSeg6 = RouteNetlink.seg6Unavailability();
+        if (noSeg6.isEmpty()) {
+            Setup.run(ns, "ip", "-6", "route", "replace", ha + "/128", "encap", "seg6local", "action", "End.DT6",
+                    "table", "main", "dev", uplink, "table", Integer.toString(DECAP_TABLE));
+            // The decapsulation rule must come before the local table, else the home agent
+            // address simply receives the protocol-41 packet and drops it.
+            Setup.quietly(ns, "ip", "-6", "rule", "del", "pref", "0", "lookup", "local");
+            Setup.quietly(ns, "ip", "-6", "rule", "add", "pref", "1000", "lookup", "local");
+            Setup.run(ns, "ip", "sr", "tunsrc", "set", ha);
+        } else {
+            LOG.info("home agent {}: tunnel in user space ({})", ha, noSeg6.get());
+            userSpace = UserSpaceTunnel.start(ns, "vcha" + queue, address, new UserSpaceTunnel.Policy() {
+                @Override
+                public Inet6Address outerDestination(Inet6Address innerSource, Inet6Address innerDestination) {
+                    return bindings.get(innerDestination);
+                }
+
+                @Override
+                public boolean accept(Inet6Address outerSource, Inet6Address innerSource, Inet6Address innerDestination) {
+                    // reverse tunnelling only from a registered care-of address for its own home address
+                    return outerSource.equals(bindings.get(innerSource));
+                }
+            }, counters);
+        }
         socket = NetNs.call(ns, () -> RawMobilitySocket.open(null));
         netlink = NetNs.call(ns, RouteNetlink::open);
-        uplinkIndex = NetNs.call(ns, () -> RouteNetlink.ifIndex(uplink));
+        String routed = userSpace != null ? userSpace.device() : uplink;
+        uplinkIndex = NetNs.call(ns, () -> RouteNetlink.ifIndex(routed));
         sender = new PacketSender(socket, null, null);
         loop = QueueLoop.start(ns, queue, new QueueLoop.Handler() {
             @Override
@@ -167,6 +193,12 @@ public final class HomeAgentService implements AutoCloseable {
     // tunnel in about 40 µs instead of the 7–40 ms of forking ip.
     private void register(Inet6Address home, Inet6Address careOf) throws IOException {
         Inet6Address old = bindings.put(home, careOf);
+        if (userSpace != null) {
+            // the forwarder looks the care-of address up in bindings for every packet
+            netlink.replaceDeviceRoute(home, uplinkIndex, MAIN_TABLE);
+            LOG.info("home registration {} -> {}", Setup.a(home), Setup.a(careOf));
+            return;
+        }
         netlink.replaceEncapRoute(home, careOf, uplinkIndex, MAIN_TABLE);
         if (old != null && !old.equals(careOf)) {
             deleteDecapRule(old);
@@ -184,7 +216,7 @@ public final class HomeAgentService implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("removing tunnel route for {}: {}", Setup.a(home), e.getMessage());
         }
-        if (old != null) {
+        if (old != null && userSpace == null) {
             deleteDecapRule(old);
         }
     }
@@ -229,6 +261,9 @@ public final class HomeAgentService implements AutoCloseable {
         }
         if (netlink != null) {
             netlink.close();
+        }
+        if (userSpace != null) {
+            userSpace.close();
         }
     }
 }

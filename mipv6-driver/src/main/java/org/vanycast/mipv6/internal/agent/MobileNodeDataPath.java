@@ -84,7 +84,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
         this.homeAgent = homeAgent;
         this.queue = queue;
         this.registration = new HomeRegistration(home, careOf, homeAgent, secret, counters);
-        this.tunnel = new MobileNodeTunnel(ns, home, careOf, homeAgent, dev);
+        this.tunnel = new MobileNodeTunnel(ns, home, careOf, homeAgent, dev, counters);
     }
 
     /**

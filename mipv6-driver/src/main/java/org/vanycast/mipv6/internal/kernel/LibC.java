@@ -45,6 +45,21 @@ interface LibC extends Library {
 
     int recv(int fd, Pointer buf, int len, int flags);
 
+    int sendto(int fd, Pointer buf, int len, int flags, byte[] addr, int addrLen);
+
+    int recvfrom(int fd, Pointer buf, int len, int flags, byte[] addr, int[] addrLen);
+
+    int read(int fd, Pointer buf, int len);
+
+    int write(int fd, Pointer buf, int len);
+
+    int ioctl(int fd, com.sun.jna.NativeLong request, byte[] arg);
+
+    int unshare(int flags);
+
+    int O_RDWR = 2;
+    int O_NONBLOCK = 04000;
+
     int poll(PollFd[] fds, int nfds, int timeout);
 
     int ppoll(PollFd[] fds, int nfds, Timespec timeout, Pointer sigmask);

@@ -24,6 +24,7 @@ public final class RouteNetlink implements AutoCloseable {
     private static final short RTM_NEWRULE = 32;
     private static final short RTM_DELRULE = 33;
     private static final short NLMSG_ERROR = 2;
+    private static final int EOPNOTSUPP = 95;
     private static final short NLM_F_REQUEST = 1;
     private static final short NLM_F_ACK = 4;
     private static final short NLM_F_REPLACE = 0x100;
@@ -104,6 +105,65 @@ public final class RouteNetlink implements AutoCloseable {
         attr(b, SEG6_IPTUNNEL_SRH, srh.array());
         b.putShort(nest, (short) (b.position() - nest));
         transact("RTM_NEWROUTE " + Addresses.text(dst) + " encap seg6 " + Addresses.text(segment), b);
+    }
+
+    /** {@code ip -6 route replace DST/128 dev OIF table TABLE} (no encapsulation: e.g. into a TUN device). */
+    public synchronized void replaceDeviceRoute(Inet6Address dst, int oif, int table) throws NativeException {
+        ByteBuffer b = message(RTM_NEWROUTE, NLM_F_REPLACE | NLM_F_CREATE);
+        rtmsg(b, table);
+        attr(b, RTA_DST, dst.getAddress());
+        attrInt(b, RTA_OIF, oif);
+        attrInt(b, RTA_TABLE, table);
+        transact("RTM_NEWROUTE " + Addresses.text(dst) + " dev " + oif, b);
+    }
+
+    /**
+     * Whether this kernel has seg6 lightweight tunnels ({@code CONFIG_IPV6_SEG6_LWTUNNEL}), which
+     * the in-kernel home tunnel needs; empty when it has them, else why not. Probed once, in a
+     * private network namespace of a short-lived thread (nothing in any real namespace changes).
+     */
+    public static java.util.Optional<String> seg6Unavailability() {
+        return Seg6.PROBED.cause();
+    }
+
+    /** Probed on first use, not while this class initializes (the probe thread needs the class). */
+    private static final class Seg6 {
+        static final Availability PROBED = Availability.probe(RouteNetlink::probeSeg6);
+    }
+
+    private static String probeSeg6() {
+        String[] result = new String[1];
+        Thread t = new Thread(() -> {
+            if (LibC.INSTANCE.unshare(LibC.CLONE_NEWNET) != 0) {
+                result[0] = "unshare(CLONE_NEWNET): " + NativeException.describe(Native.getLastError());
+                return;
+            }
+            try (RouteNetlink n = open()) {
+                byte[] probe = new byte[16];
+                probe[0] = (byte) 0xfd;
+                probe[15] = 1;
+                n.replaceEncapRoute((Inet6Address) java.net.InetAddress.getByAddress(probe),
+                        (Inet6Address) java.net.InetAddress.getByAddress(probe), 1, 250);
+            } catch (NativeException e) {
+                // lo is down in the fresh namespace: a kernel with seg6 accepts the encapsulation
+                // and then refuses the device (ENETDOWN); one without refuses the encapsulation first
+                if (e.errno() == EOPNOTSUPP) {
+                    result[0] = "seg6 encapsulation routes refused (" + e.getMessage()
+                            + "): the kernel lacks CONFIG_IPV6_SEG6_LWTUNNEL";
+                }
+            } catch (java.net.UnknownHostException e) {
+                result[0] = e.toString();
+            }
+        }, "vanycast-seg6-probe");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing for seg6";
+        }
+        return t.isAlive() ? "the seg6 probe did not finish within 10 s" : result[0];
     }
 
     /** {@code ip -6 route del DST/128 table TABLE}. */
