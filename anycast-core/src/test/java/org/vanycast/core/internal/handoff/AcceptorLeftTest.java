@@ -44,6 +44,27 @@ class AcceptorLeftTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldRollBackAtOnceWhenTheAcceptorLeavesWhileInitIsStillBeingWritten() throws Exception {
+        TestNode donor = new TestNode("n3", loopback, bindings, net.endpoint("n3"), PATIENT, HandoffClock.SYSTEM);
+        net.register("n3", donor.coordinator);
+        try {
+            net.stall = s -> s.message() instanceof Init; // hung: the write of Init does not return
+            CompletableFuture<HandoffEvent> f = donor.coordinator.clientHandoff(conn.server(), "n2", new byte[0]);
+            await(() -> net.log.stream().anyMatch(s -> s.message() instanceof Init), "the donor to write Init");
+
+            donor.coordinator.membersChanged(Set.of("n1", "n3"));
+
+            HandoffFailedException x = failure(f);
+            assertEquals(Reason.DONE_TIMEOUT, x.reason());
+            assertTrue(x.getMessage().contains("n2 left the group"), x.getMessage());
+            assertEquals(1, donor.migrator.resumed.get(), "the donor serves the connection again");
+            assertEquals(0, net.writeTimeouts.get(), "ended by the view, not by the write timeout");
+        } finally {
+            donor.close();
+        }
+    }
+
+    @Test
     void shouldKeepWaitingWhenTheAcceptorIsStillAMember() throws Exception {
         net.lose = s -> s.message() instanceof Init;
         CompletableFuture<HandoffEvent> f = n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]);
