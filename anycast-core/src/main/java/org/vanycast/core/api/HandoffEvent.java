@@ -21,10 +21,25 @@ import java.util.Optional;
  * @param socketStateBytes size of the transport state shipped in Init (0 if none)
  * @param appStateBytes  size of the application state shipped in Init (0 if none)
  * @param failure        why it did not complete, when it did not
+ * @param freezeAtNanos  donor: {@link System#nanoTime()} when it began freezing the sockets; -1 on the
+ *                       acceptor or when the handoff ended before
+ * @param liveAtNanos    acceptor: {@link System#nanoTime()} when its re-created sockets went live; -1 on
+ *                       the donor or when the handoff ended before. With {@code freezeAtNanos} of the
+ *                       donor's event it gives the time from freeze to live exactly when both nodes run
+ *                       on one host (Linux: {@code CLOCK_MONOTONIC}, shared by its processes), as on a
+ *                       testbed; between hosts the two clocks are unrelated
  */
 public record HandoffEvent(long handoffId, HandoffRole role, String donor, String acceptor,
         InetSocketAddress client, int connections, HandoffOutcome outcome, Map<HandoffPhase, Long> phaseNanos,
-        int socketStateBytes, int appStateBytes, Optional<String> failure) {
+        int socketStateBytes, int appStateBytes, Optional<String> failure, long freezeAtNanos, long liveAtNanos) {
+
+    /** An event without the freeze and live instants. */
+    public HandoffEvent(long handoffId, HandoffRole role, String donor, String acceptor, InetSocketAddress client,
+            int connections, HandoffOutcome outcome, Map<HandoffPhase, Long> phaseNanos, int socketStateBytes,
+            int appStateBytes, Optional<String> failure) {
+        this(handoffId, role, donor, acceptor, client, connections, outcome, phaseNanos, socketStateBytes, appStateBytes,
+                failure, -1, -1);
+    }
 
     public HandoffEvent {
         Objects.requireNonNull(role, "role");

@@ -3,7 +3,7 @@
  * versatile-anycast paper ({@code client_handoff}, {@code client_receive}, {@code client_close}).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.vanycast.core.api;
 
 import org.osgi.annotation.bundle.Export;

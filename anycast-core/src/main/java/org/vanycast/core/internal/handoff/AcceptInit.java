@@ -203,7 +203,8 @@ final class AcceptInit {
                     Long.toUnsignedString(init.handoffId(), 16), init.client(), e.getMessage());
         }
         timer.end(HandoffPhase.CONFIRM);
-        c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), unconfirmed));
+        c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), unconfirmed,
+                timer.endedAt(HandoffPhase.ACTIVATE)));
     }
 
     private void deliver(Init.Migrated m, SocketChannel ch, Optional<AppStateCodec> codec) {

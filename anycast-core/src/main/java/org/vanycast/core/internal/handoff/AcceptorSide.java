@@ -204,8 +204,15 @@ final class AcceptorSide {
 
     HandoffEvent event(String donor, Init init, HandoffOutcome outcome, Map<HandoffPhase, Long> phases,
             Optional<String> failure) {
+        return event(donor, init, outcome, phases, failure, -1);
+    }
+
+    /** {@code liveAt}: the clock's time when the re-created sockets went live, or -1. */
+    HandoffEvent event(String donor, Init init, HandoffOutcome outcome, Map<HandoffPhase, Long> phases,
+            Optional<String> failure, long liveAt) {
         return new HandoffEvent(init.handoffId(), HandoffRole.ACCEPTOR, donor, c.self, init.client(),
-                init.connections().size(), outcome, phases, init.socketStateBytes(), init.appStateBytes(), failure);
+                init.connections().size(), outcome, phases, init.socketStateBytes(), init.appStateBytes(), failure, -1,
+                liveAt);
     }
 
     /**

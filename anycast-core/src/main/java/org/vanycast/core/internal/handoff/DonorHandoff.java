@@ -314,7 +314,9 @@ final class DonorHandoff {
 
     private HandoffEvent event(HandoffOutcome outcome, Optional<String> failure) {
         int appBytes = outgoing.stream().mapToInt(o -> o.appState().length).sum();
+        // the freeze begins where the drain ends (only when the freeze was reached)
+        long freezeAt = timer.endedAt(HandoffPhase.EXTRACT) < 0 ? -1 : timer.endedAt(HandoffPhase.DRAIN);
         return new HandoffEvent(id, HandoffRole.DONOR, c.self, acceptor, client, outgoing.size(), outcome, timer.phases(),
-                socketStateBytes, appBytes, failure);
+                socketStateBytes, appBytes, failure, freezeAt, -1);
     }
 }

@@ -8,6 +8,7 @@ import org.vanycast.core.api.HandoffPhase;
 final class PhaseTimer {
     private final HandoffClock clock;
     private final EnumMap<HandoffPhase, Long> phases = new EnumMap<>(HandoffPhase.class);
+    private final EnumMap<HandoffPhase, Long> endedAt = new EnumMap<>(HandoffPhase.class);
     private long mark;
 
     PhaseTimer(HandoffClock clock) {
@@ -20,8 +21,14 @@ final class PhaseTimer {
         long now = clock.nanoTime();
         long d = Math.max(0, now - mark);
         phases.merge(phase, d, Long::sum);
+        endedAt.put(phase, now);
         mark = now;
         return d;
+    }
+
+    /** The clock's time when {@code phase} last ended through {@link #end}, or -1. */
+    long endedAt(HandoffPhase phase) {
+        return endedAt.getOrDefault(phase, -1L);
     }
 
     void restart() {

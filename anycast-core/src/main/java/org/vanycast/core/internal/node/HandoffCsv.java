@@ -27,7 +27,8 @@ public final class HandoffCsv implements HandoffListener {
         for (HandoffPhase p : HandoffPhase.values()) {
             b.append(',').append(p.name().toLowerCase()).append("_us");
         }
-        return b.append(",total_us,socket_state_bytes,app_state_bytes,failure").toString();
+        // the instants are System.nanoTime(): one clock for every process of a host (see HandoffEvent)
+        return b.append(",total_us,socket_state_bytes,app_state_bytes,freeze_at_mono_us,live_at_mono_us,failure").toString();
     }
 
     public static String row(HandoffEvent e, long wallMillis) {
@@ -41,7 +42,12 @@ public final class HandoffCsv implements HandoffListener {
             b.append(',').append(n < 0 ? -1 : n / 1000);
         }
         return b.append(',').append(e.totalNanos() / 1000).append(',').append(e.socketStateBytes()).append(',')
-                .append(e.appStateBytes()).append(',').append(quote(e.failure().orElse(""))).toString();
+                .append(e.appStateBytes()).append(',').append(micros(e.freezeAtNanos())).append(',')
+                .append(micros(e.liveAtNanos())).append(',').append(quote(e.failure().orElse(""))).toString();
+    }
+
+    private static long micros(long nanos) {
+        return nanos < 0 ? -1 : nanos / 1000;
     }
 
     private static String quote(String s) {

@@ -52,6 +52,13 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
         assertEquals(e.handoffId(), n2.events.get(0).handoffId());
         assertEquals(1, n1.events.size());
         assertTrue(e.toLogLine().contains("outcome=COMPLETED"), e.toLogLine());
+        // one clock for both nodes here: the freeze instant (donor) comes before the live instant (acceptor),
+        // at least the extraction and the acceptor's phases apart
+        HandoffEvent a = n2.events.get(0);
+        assertTrue(e.freezeAtNanos() > 0 && e.liveAtNanos() == -1, "donor: freeze instant only");
+        assertTrue(a.freezeAtNanos() == -1 && a.liveAtNanos() > 0, "acceptor: live instant only");
+        assertTrue(a.liveAtNanos() - e.freezeAtNanos() >= e.nanos(HandoffPhase.EXTRACT) + a.nanos(HandoffPhase.RECREATE)
+                + a.nanos(HandoffPhase.REDIRECT) + a.nanos(HandoffPhase.ACTIVATE), "freeze -> live covers its phases");
     }
 
     @Test

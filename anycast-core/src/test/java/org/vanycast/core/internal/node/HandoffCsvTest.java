@@ -40,5 +40,22 @@ class HandoffCsvTest {
                 lines.get(1));
         assertEquals(cols.length, lines.get(1).split(",", -1).length);
         assertTrue(lines.get(2).endsWith(",\"ACCEPTOR_ABORTED: replayed, \"\"nonce\"\"\""), lines.get(2));
+        // no instants in these events
+        assertTrue(lines.get(1).endsWith(",170,64,-1,-1,"), lines.get(1));
+    }
+
+    @Test
+    void shouldWriteTheFreezeAndLiveInstantsInMicroseconds() {
+        HandoffEvent donor = new HandoffEvent(1L, HandoffRole.DONOR, "n1", "n2", new InetSocketAddress("fd00::10", 40000), 1,
+                HandoffOutcome.COMPLETED, Map.of(), 104, 0, Optional.empty(), 5_000_123_456L, -1);
+        HandoffEvent acceptor = new HandoffEvent(1L, HandoffRole.ACCEPTOR, "n1", "n2", new InetSocketAddress("fd00::10", 40000),
+                1, HandoffOutcome.COMPLETED, Map.of(), 104, 0, Optional.empty(), -1, 5_000_987_654L);
+        String[] cols = HandoffCsv.header().split(",");
+        int freeze = java.util.Arrays.asList(cols).indexOf("freeze_at_mono_us");
+        int live = java.util.Arrays.asList(cols).indexOf("live_at_mono_us");
+        assertEquals("5000123", HandoffCsv.row(donor, 0).split(",", -1)[freeze]);
+        assertEquals("-1", HandoffCsv.row(donor, 0).split(",", -1)[live]);
+        assertEquals("-1", HandoffCsv.row(acceptor, 0).split(",", -1)[freeze]);
+        assertEquals("5000987", HandoffCsv.row(acceptor, 0).split(",", -1)[live]);
     }
 }

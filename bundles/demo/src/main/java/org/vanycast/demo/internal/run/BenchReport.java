@@ -65,13 +65,13 @@ final class BenchReport {
         rows.forEach(r -> phases.addAll(r.phaseMicros().keySet()));
         StringBuilder csv = new StringBuilder("experiment,bandwidth_kbit,lcs_ms,lss_ms,rr_in_advance,wait_ms,trial,verified");
         phases.forEach(p -> csv.append(',').append(p).append("_us"));
-        csv.append(",socket_state_bytes,client_gap_ms,problems\n");
+        csv.append(",freeze_live_us,socket_state_bytes,client_gap_ms,problems\n");
         for (HandoffBench.Row r : rows) {
             csv.append(r.experiment()).append(',').append(r.bandwidthKbit()).append(',').append(r.lcsMs()).append(',')
                     .append(r.lssMs()).append(',').append(r.rrInAdvance()).append(',').append(r.waitMs()).append(',')
                     .append(r.trial()).append(',').append(r.verified());
             phases.forEach(p -> csv.append(',').append(r.phaseMicros().getOrDefault(p, -1L)));
-            csv.append(',').append(r.stateBytes()).append(',').append(String.format(Locale.ROOT, "%.3f", r.gapMillis()))
+            csv.append(',').append(r.freezeToLiveMicros()).append(',').append(r.stateBytes()).append(',').append(String.format(Locale.ROOT, "%.3f", r.gapMillis()))
                     .append(",\"").append(r.problems().replace('"', '\'')).append("\"\n");
         }
         return csv.toString();
@@ -93,7 +93,9 @@ final class BenchReport {
                 x = r.gapMillis();
             } else if (what.equals("state")) {
                 x = r.stateBytes();
-            } else if (what.equals("freeze")) {
+            } else if (what.equals("freeze") && r.freezeToLiveMicros() >= 0) {
+                x = r.freezeToLiveMicros() / 1000.0;
+            } else if (what.equals("freeze-sum") || what.equals("freeze")) {
                 x = 0;
                 for (String p : FREEZE_TO_LIVE) {
                     long us = r.phaseMicros().getOrDefault(p, -1L);

@@ -60,8 +60,15 @@ public final class HandoffBench {
     static final int LOCAL_BATCH = 10;
 
     /** One measured handoff: which experiment, its parameters, and what was measured. */
+    /** {@code freezeToLiveMicros}: donor's freeze to acceptor's live on the shared monotonic clock, -1 when unknown. */
     record Row(String experiment, int bandwidthKbit, int lcsMs, int lssMs, boolean rrInAdvance, int waitMs, int trial,
-               boolean verified, Map<String, Long> phaseMicros, long stateBytes, double gapMillis, String problems) {
+               boolean verified, Map<String, Long> phaseMicros, long stateBytes, double gapMillis, String problems,
+               long freezeToLiveMicros) {
+        Row(String experiment, int bandwidthKbit, int lcsMs, int lssMs, boolean rrInAdvance, int waitMs, int trial,
+                boolean verified, Map<String, Long> phaseMicros, long stateBytes, double gapMillis, String problems) {
+            this(experiment, bandwidthKbit, lcsMs, lssMs, rrInAdvance, waitMs, trial, verified, phaseMicros, stateBytes,
+                    gapMillis, problems, -1);
+        }
     }
 
     private final Path out;
@@ -336,7 +343,7 @@ public final class HandoffBench {
             r = new Row(experiment, bw, lcs, lss, rr, wait, t, false, Map.of(), -1, -1, "no handoff measured");
         }
         r = new Row(r.experiment(), bw, lcs, lss, rr, wait, t, r.verified(), r.phaseMicros(), r.stateBytes(),
-                r.gapMillis(), r.problems());
+                r.gapMillis(), r.problems(), r.freezeToLiveMicros());
         rows.add(r);
         Files.deleteIfExists(dir.resolve("received.bin"));
         log.printf(Locale.ROOT, "[%4d s] %s bw=%d L_CS=%d L_SS=%d rr=%s%s #%d: %s, gap %.1f ms, state %d B%n",
@@ -387,7 +394,7 @@ public final class HandoffBench {
             }
             out.add(new Row(experiment, bw, lcs, lss, rr, wait, i, r.verified(),
                     m == null ? h.phaseMicros() : m.phaseMicros(), m == null ? -1 : m.socketStateBytes(), h.gapMillis(),
-                    problems));
+                    problems, m == null ? -1 : m.freezeToLiveMicros()));
         }
         if (out.isEmpty()) {
             out.add(new Row(experiment, bw, lcs, lss, rr, wait, 0, false, Map.of(), -1, -1,

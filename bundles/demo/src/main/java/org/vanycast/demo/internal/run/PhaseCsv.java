@@ -20,8 +20,13 @@ final class PhaseCsv {
             .map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
     /** One handoff: the donor's and the acceptor's rows merged. */
+    /**
+     * One handoff: the donor's and the acceptor's rows merged; {@code freezeToLiveMicros} from the
+     * donor's freeze instant to the acceptor's live instant (columns {@code freeze_at_mono_us},
+     * {@code live_at_mono_us}: one monotonic clock for all nodes of a testbed host), or -1.
+     */
     record Merged(String id, long timeMillis, String donor, String acceptor, String outcome,
-                  Map<String, Long> phaseMicros, long socketStateBytes) {
+                  Map<String, Long> phaseMicros, long socketStateBytes, long freezeToLiveMicros) {
     }
 
     private PhaseCsv() {
@@ -68,7 +73,7 @@ final class PhaseCsv {
     /** Adds a row's phases: any {@code <phase>_us} column, also of a phase this class does not know yet. */
     private static void mergePhases(Map<String, Long> out, Map<String, String> row) {
         for (Map.Entry<String, String> c : row.entrySet()) {
-            if (c.getKey().endsWith("_us") && !c.getKey().equals("total_us")) {
+            if (c.getKey().endsWith("_us") && !c.getKey().equals("total_us") && !c.getKey().endsWith("_mono_us")) {
                 String p = c.getKey().substring(0, c.getKey().length() - 3);
                 long v = parse(c.getValue());
                 if (v >= 0) {
@@ -100,12 +105,17 @@ final class PhaseCsv {
             Map<String, Long> phases = new LinkedHashMap<>();
             PHASES.forEach(p -> phases.put(p, -1L));
             long state = -1;
+            long freezeAt = -1;
+            long liveAt = -1;
             for (Map<String, String> r : e.getValue()) {
                 mergePhases(phases, r);
                 state = Math.max(state, parse(r.get("socket_state_bytes")));
+                freezeAt = Math.max(freezeAt, parse(r.get("freeze_at_mono_us")));
+                liveAt = Math.max(liveAt, parse(r.get("live_at_mono_us")));
             }
+            long freezeToLive = freezeAt >= 0 && liveAt >= freezeAt ? liveAt - freezeAt : -1;
             out.add(new Merged(e.getKey(), parse(donorRow.get("time_ms")), first.get("donor"), first.get("acceptor"),
-                    donorRow.get("outcome"), phases, state));
+                    donorRow.get("outcome"), phases, state, freezeToLive));
         }
         out.sort(java.util.Comparator.comparingLong(Merged::timeMillis));
         return out;

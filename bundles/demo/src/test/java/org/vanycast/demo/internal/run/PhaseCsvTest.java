@@ -18,6 +18,26 @@ class PhaseCsvTest {
     Path dir;
 
     @Test
+    void shouldTakeFreezeToLiveFromTheDonorsFreezeAndTheAcceptorsLiveInstant() throws Exception {
+        String header = HEADER.replace("app_state_bytes,", "app_state_bytes,freeze_at_mono_us,live_at_mono_us,");
+        Path n1 = dir.resolve("n1.csv");
+        Path n2 = dir.resolve("n2.csv");
+        Files.writeString(n1, header + "\n"
+                + "100,aa,DONOR,COMPLETED,node1,node2,fd00::1,40000,1,1,2,300,4000,-1,-1,-1,8,40,90,10,7000000,-1,\n"
+                + "300,cc,DONOR,ROLLED_BACK,node1,node2,fd00::1,40000,1,1,2,-1,-1,-1,-1,-1,-1,3,90,10,-1,-1,\"x\"\n");
+        Files.writeString(n2, header + "\n"
+                + "99,aa,ACCEPTOR,COMPLETED,node1,node2,fd00::1,40000,1,-1,-1,-1,-1,500,60,7,-1,567,90,10,-1,7001234,\n");
+
+        List<PhaseCsv.Merged> h = PhaseCsv.handoffs(PhaseCsv.read(List.of(n1, n2)), 40000);
+
+        assertEquals(1234L, h.get(0).freezeToLiveMicros());
+        assertEquals(-1L, h.get(1).freezeToLiveMicros(), "no instants: unknown");
+        // the instants are not phases
+        assertEquals(false, h.get(0).phaseMicros().containsKey("freeze_at_mono"));
+        assertEquals(false, h.get(0).phaseMicros().containsKey("live_at_mono"));
+    }
+
+    @Test
     void shouldMergeEachPhaseFromTheNodeThatRanIt() throws Exception {
         Path donor = dir.resolve("node1.csv");
         Path acceptor = dir.resolve("node2.csv");
