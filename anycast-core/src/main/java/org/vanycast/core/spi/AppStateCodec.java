@@ -34,7 +34,10 @@ public interface AppStateCodec {
     }
 
     /**
-     * Acceptor: takes over an activated connection and continues the conversation.
+     * Acceptor: takes over an activated connection and continues the conversation. Called on
+     * the thread that accepts the handoff (it may be the group channel's reader), right after
+     * the socket went live and before the donor hears of it: return once the connection is taken
+     * over and continue on the service's own threads; never wait for the network here.
      *
      * @throws MalformedStateException when the state is truncated or corrupt (the coordinator
      *         then rolls the handoff back)

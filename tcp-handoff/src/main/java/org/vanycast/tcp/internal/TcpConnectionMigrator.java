@@ -140,9 +140,15 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         }
         // the connection came back before its old frozen copy here was closed: close it now,
         // or connect() finds the 4-tuple taken
-        finishPendingRelease(new ConnectionKey(s.local(), s.remote()));
+        long t0 = System.nanoTime();
+        boolean closedEarlier = finishPendingRelease(new ConnectionKey(s.local(), s.remote()));
+        long t1 = System.nanoTime();
         int fd = TcpStateRestorer.restore(s);
-        LOG.debug("re-created {} -> {}: {} bytes queued", s.remote(), s.local(), s.queuedBytes());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("re-created {} -> {}: {} bytes queued; {}restore {} us", s.remote(), s.local(), s.queuedBytes(),
+                    closedEarlier ? "closing its earlier frozen copy " + (t1 - t0) / 1000 + " us, " : "",
+                    (System.nanoTime() - t1) / 1000);
+        }
         return new RecreatedTcpConnection(fd, s);
     }
 
@@ -159,11 +165,13 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         }
     }
 
-    private void finishPendingRelease(ConnectionKey key) {
+    /** @return whether an earlier frozen copy of the connection was still here (now closed) */
+    private boolean finishPendingRelease(ConnectionKey key) {
         PendingRelease p = pending.get(key);
         if (p != null) {
             p.run();
         }
+        return p != null;
     }
 
     @Override

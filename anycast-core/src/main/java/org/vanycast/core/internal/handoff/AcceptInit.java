@@ -117,6 +117,8 @@ final class AcceptInit {
 
     /** @return whether the binding was committed (the preparation is then used up) */
     private boolean accept(ConnectionMigrator migrator, List<Optional<AppStateCodec>> codecs) {
+        // what the RECREATE phase is made of: the checks since the Init arrived, then the re-creation
+        long checks = timer.sinceMark();
         List<RecreatedConnection> recreated = new ArrayList<>();
         for (Init.Migrated m : init.connections()) {
             try {
@@ -168,12 +170,23 @@ final class AcceptInit {
             }
         }
         long activate = timer.end(HandoffPhase.ACTIVATE);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("handoff {}: live {} us after the Init arrived (checks {}, re-create {}, binding sent {}, activate {} us)",
+                    Long.toUnsignedString(init.handoffId(), 16), (recreate + redirect + activate) / 1000, checks / 1000,
+                    (recreate - checks) / 1000, redirect / 1000, activate / 1000);
+        }
         c.sequences.update(init.client().getAddress(), used);
         live.forEach(c.connections::track);
         if (!side.finish(key, init, live)) {
             // the donor took the binding back with a newer sequence and resumed: vanish silently
             side.withdraw(donor, "donor gave up while this node activated", init, live, after);
             return true;
+        }
+        // The service goes on writing now, before the Done and the client's acknowledgement of the
+        // binding: its first bytes follow the Binding Update as closely as they can (codecs return
+        // once they have taken the connection over and write on their own threads)
+        for (int i = 0; i < live.size(); i++) {
+            deliver(init.connections().get(i), live.get(i), codecs.get(i));
         }
         try {
             c.transport.send(donor, new Done(init.handoffId(), used, recreate, redirect, activate));
@@ -182,16 +195,12 @@ final class AcceptInit {
             LOG.warn("handoff {}: Done to {} failed ({}); serving the client here", Long.toUnsignedString(init.handoffId(), 16),
                     donor, e.getMessage());
         }
-        after.execute(() -> afterDone(committed, codecs, live));
+        after.execute(() -> afterDone(committed));
         return true;
     }
 
-    /** The service goes on writing now, before the client's acknowledgement of the binding. */
-    private void afterDone(NetworkRedirector.Preparation committed, List<Optional<AppStateCodec>> codecs,
-            List<SocketChannel> live) {
-        for (int i = 0; i < live.size(); i++) {
-            deliver(init.connections().get(i), live.get(i), codecs.get(i));
-        }
+    /** Waits for the client's acknowledgement of the binding, then reports the handoff. */
+    private void afterDone(NetworkRedirector.Preparation committed) {
         Optional<String> unconfirmed = Optional.empty();
         try {
             committed.confirm(c.config.commitTimeout());
