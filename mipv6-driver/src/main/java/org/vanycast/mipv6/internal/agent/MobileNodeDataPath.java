@@ -324,10 +324,20 @@ public final class MobileNodeDataPath implements AutoCloseable {
      * @param previousSequence the last sequence number used towards this client
      */
     public void sendHandoff(Inet6Address client, int previousSequence, ReturnRoutabilityResult tokens) throws IOException {
+        long t0 = System.nanoTime();
         synchronized (this) {
+            long t1 = System.nanoTime();
             events(client).clear();
             translateOn(client); // a no-op when installTranslation ran
-            perform(client, session(client, previousSequence).handoff(previousSequence, tokens, System.nanoTime()));
+            long t2 = System.nanoTime();
+            List<MobilityAction> actions = session(client, previousSequence).handoff(previousSequence, tokens, t2);
+            long t3 = System.nanoTime();
+            perform(client, actions);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Binding Update to {}: lock {} us, translation {} us, build {} us, send {} us",
+                        client.getHostAddress(), (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000,
+                        (System.nanoTime() - t3) / 1000);
+            }
         }
     }
 
