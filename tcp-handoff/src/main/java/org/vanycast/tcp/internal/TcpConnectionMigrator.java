@@ -174,6 +174,11 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         return p != null;
     }
 
+    /** Released donor sockets still in their grace (for tests). */
+    int pendingReleases() {
+        return pending.size();
+    }
+
     @Override
     public void close() {
         for (PendingRelease p : List.copyOf(pending.values())) {

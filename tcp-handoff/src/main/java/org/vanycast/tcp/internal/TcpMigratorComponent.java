@@ -30,18 +30,49 @@ public final class TcpMigratorComponent implements ConnectionMigrator {
         @AttributeDefinition(description = "How long a released donor socket stays frozen, in milliseconds,"
                 + " so stray client segments after the switch draw no RST")
         long releaseGraceMillis() default 2000;
+
+        @AttributeDefinition(description = "How many loopback migrations over [::1] warm the handoff path up"
+                + " (class loading, JNA binding, JIT) on a background thread when the migrator starts, so the"
+                + " node's first real handoff is not the slow one; 0 turns the warm-up off")
+        int warmupMigrations() default 10;
     }
 
+    /** How long deactivation waits for a cancelled warm-up to finish its migration in progress. */
+    private static final long WARMUP_STOP_MILLIS = 3000;
+
     private final TcpConnectionMigrator migrator;
+    private final HandoffWarmup warmup;
+    private final Thread warmupThread;
 
     @Activate
     public TcpMigratorComponent(Config config) throws IOException {
         migrator = new TcpConnectionMigrator(config.freezeMode(), Duration.ofMillis(config.releaseGraceMillis()));
+        // after the migrator is complete: real handoffs may run beside the warm-up from now on
+        warmup = new HandoffWarmup(migrator, Math.max(0, config.warmupMigrations()));
+        warmupThread = warmup.start();
     }
 
     @Deactivate
     void deactivate() {
+        stopWarmup();
         migrator.close();
+    }
+
+    /** The warm-up's thread, {@code null} when the warm-up is off (for tests). */
+    Thread warmupThread() {
+        return warmupThread;
+    }
+
+    private void stopWarmup() {
+        if (warmupThread == null) {
+            return;
+        }
+        warmup.cancel();
+        try {
+            warmupThread.join(WARMUP_STOP_MILLIS); // its migration in progress ends within its step timeout
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

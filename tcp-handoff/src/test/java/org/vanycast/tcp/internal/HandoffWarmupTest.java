@@ -1,0 +1,218 @@
+package org.vanycast.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.vanycast.tcp.api.FreezeMode;
+import org.vanycast.tcp.internal.testbed.MigrationHarness;
+import org.vanycast.tcp.internal.testbed.Shell;
+import org.vanycast.tcp.internal.testbed.Testbed;
+
+/** The start-up warm-up over [::1], in a node namespace of a fresh testbed. */
+@Tag("netns")
+class HandoffWarmupTest {
+    /** Longer than the test: only re-create's finishing of the pending release can close the donor copies. */
+    private static final Duration LONG_GRACE = Duration.ofSeconds(60);
+    private Testbed testbed;
+
+    @BeforeEach
+    void createTestbed() throws Exception {
+        testbed = Testbed.create();
+    }
+
+    @AfterEach
+    void removeTestbed() {
+        if (testbed != null) {
+            testbed.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FreezeMode.class)
+    void shouldMigrateLoopbackConnectionsWithDataIntactAndLeaveNothingBehind(FreezeMode mode) throws Exception {
+        TcpConnectionMigrator m = testbed.node(1).call(() -> new TcpConnectionMigrator(mode, LONG_GRACE));
+        try {
+            HandoffWarmup.Result r = testbed.node(1).call(() -> new HandoffWarmup(m, 7).run());
+            // every migration counts only once the bytes from before and after it arrived intact both ways
+            assertTrue(r.complete(), "warm-up: " + r);
+            assertEquals(7, r.migrations());
+            assertEquals(0, m.pendingReleases(), "re-create closed every released copy");
+            assertEquals(List.of(), loopbackSockets("n1"), "no loopback socket but TIME-WAIT left");
+            if (mode == FreezeMode.NFTABLES) {
+                String set = Shell.ok("ip", "netns", "exec", testbed.name("n1"), "nft", "list", "ruleset");
+                assertFalse(set.contains("::1"), "drop set emptied:\n" + set);
+            }
+        } finally {
+            m.close();
+        }
+    }
+
+    /** Real handoffs between the two nodes while both nodes' migrators warm up on their loopbacks. */
+    @ParameterizedTest
+    @EnumSource(FreezeMode.class)
+    void shouldLeaveConcurrentRealHandoffsAlone(FreezeMode mode) throws Exception {
+        try (MigrationHarness h = new MigrationHarness(testbed, mode, Duration.ofMillis(300))) {
+            List<Future<HandoffWarmup.Result>> warmups = new ArrayList<>();
+            for (int n = 1; n <= 2; n++) {
+                TcpConnectionMigrator m = (TcpConnectionMigrator) h.migrator(n);
+                warmups.add(testbed.node(n).spawn("warmup-" + n, () -> new HandoffWarmup(m, 150).run()));
+            }
+            SocketChannel client = testbed.client().call(() -> SocketChannel.open(
+                    new InetSocketAddress(Testbed.X, MigrationHarness.PORT)));
+            try (client) {
+                SocketChannel server = h.listener(1).accept();
+                int node = 1;
+                for (int i = 0; i < 8; i++) {
+                    exchange(client, server, i);
+                    MigrationHarness.Result r = h.migrate(server, node, true, MigrationHarness.Fault.NONE);
+                    assertTrue(r.migrated(), "handoff " + i + ": " + r.acceptorError());
+                    server = r.channel();
+                    node = r.node();
+                }
+                exchange(client, server, 8);
+                server.close();
+            }
+            for (Future<HandoffWarmup.Result> w : warmups) {
+                HandoffWarmup.Result r = w.get(60, TimeUnit.SECONDS);
+                assertTrue(r.complete(), "warm-up: " + r);
+            }
+        }
+    }
+
+    /** A line each way, read back whole. */
+    private static void exchange(SocketChannel client, SocketChannel server, int i) throws Exception {
+        byte[] down = ("down " + i).getBytes(StandardCharsets.US_ASCII);
+        byte[] up = ("up " + i).getBytes(StandardCharsets.US_ASCII);
+        server.write(ByteBuffer.wrap(down));
+        client.write(ByteBuffer.wrap(up));
+        assertEquals("down " + i, readString(client, down.length));
+        assertEquals("up " + i, readString(server, up.length));
+    }
+
+    private static String readString(SocketChannel ch, int n) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b) < 0) {
+                throw new java.io.EOFException("after " + b.position() + " bytes");
+            }
+        }
+        return new String(b.array(), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void shouldSkipWithoutLoopbackAddress() throws Exception {
+        // the router namespace's lo was never brought up: there is no [::1]
+        TcpConnectionMigrator m = testbed.router().call(() -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER,
+                LONG_GRACE));
+        try {
+            HandoffWarmup.Result r = testbed.router().call(() -> new HandoffWarmup(m, 5).run());
+            assertEquals(0, r.migrations());
+            assertTrue(r.stopCause().orElse("").contains("[::1]"), "cause: " + r.stopCause());
+        } finally {
+            m.close();
+        }
+    }
+
+    @Test
+    void shouldWarmUpInTheBackgroundWhenTheComponentStarts() throws Exception {
+        TcpMigratorComponent c = testbed.node(1).call(() -> new TcpMigratorComponent(config(3)));
+        try {
+            Thread t = c.warmupThread();
+            assertNotNull(t);
+            assertTrue(t.isDaemon());
+            t.join(30_000);
+            assertFalse(t.isAlive(), "warm-up finished");
+            assertEquals(List.of(), loopbackSockets("n1"));
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
+    void shouldDoNothingWhenOff() throws Exception {
+        TcpMigratorComponent c = testbed.node(1).call(() -> new TcpMigratorComponent(config(0)));
+        try {
+            assertNull(c.warmupThread());
+            assertEquals(List.of(), allLoopbackSockets("n1"));
+        } finally {
+            c.deactivate();
+        }
+        TcpConnectionMigrator m = testbed.node(1).call(() -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER,
+                LONG_GRACE));
+        try {
+            HandoffWarmup w = new HandoffWarmup(m, 0);
+            assertNull(w.start());
+            HandoffWarmup.Result r = w.run();
+            assertEquals(0, r.migrations());
+            assertTrue(r.complete());
+        } finally {
+            m.close();
+        }
+    }
+
+    /** Sockets on [::1] in any state but LISTEN and TIME-WAIT. */
+    private List<String> loopbackSockets(String role) throws Exception {
+        List<String> left = new ArrayList<>();
+        for (String l : allLoopbackSockets(role)) {
+            if (!l.startsWith("TIME-WAIT")) {
+                left.add(l);
+            }
+        }
+        return left;
+    }
+
+    /** Sockets on [::1] in any state, listeners included. */
+    private List<String> allLoopbackSockets(String role) throws Exception {
+        String out = Shell.ok("ip", "netns", "exec", testbed.name(role), "ss", "-H", "-t", "-n", "-a");
+        List<String> lines = new ArrayList<>();
+        for (String l : out.split("\n")) {
+            if (l.contains("[::1]")) {
+                lines.add(l.strip());
+            }
+        }
+        return lines;
+    }
+
+    private static TcpMigratorComponent.Config config(int warmupMigrations) {
+        return new TcpMigratorComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return TcpMigratorComponent.Config.class;
+            }
+
+            @Override
+            public FreezeMode freezeMode() {
+                return FreezeMode.SOCKET_FILTER;
+            }
+
+            @Override
+            public long releaseGraceMillis() {
+                return 2000;
+            }
+
+            @Override
+            public int warmupMigrations() {
+                return warmupMigrations;
+            }
+        };
+    }
+}
