@@ -65,7 +65,8 @@ public final class HomeAgentService implements AutoCloseable {
     private final Map<Inet6Address, Inet6Address> bindings = new ConcurrentHashMap<>();
     private RawMobilitySocket socket;
     private RouteNetlink netlink;
-    private int uplinkIndex;
+    /** Where routes to registered home addresses point: the uplink (seg6) or the TUN device (user space). */
+    private int tunnelDeviceIndex;
     private PacketSender sender;
     private QueueLoop loop;
     /** The tunnel's forwarder when the kernel has no seg6 lightweight tunnels, else null. */
@@ -127,7 +128,7 @@ public final class HomeAgentService implements AutoCloseable {
         socket = NetNs.call(ns, () -> RawMobilitySocket.open(null));
         netlink = NetNs.call(ns, RouteNetlink::open);
         String routed = userSpace != null ? userSpace.device() : uplink;
-        uplinkIndex = NetNs.call(ns, () -> RouteNetlink.ifIndex(routed));
+        tunnelDeviceIndex = NetNs.call(ns, () -> RouteNetlink.ifIndex(routed));
         sender = new PacketSender(socket, null, null);
         loop = QueueLoop.start(ns, queue, new QueueLoop.Handler() {
             @Override
@@ -195,11 +196,11 @@ public final class HomeAgentService implements AutoCloseable {
         Inet6Address old = bindings.put(home, careOf);
         if (userSpace != null) {
             // the forwarder looks the care-of address up in bindings for every packet
-            netlink.replaceDeviceRoute(home, uplinkIndex, MAIN_TABLE);
+            netlink.replaceDeviceRoute(home, tunnelDeviceIndex, MAIN_TABLE);
             LOG.info("home registration {} -> {}", Setup.a(home), Setup.a(careOf));
             return;
         }
-        netlink.replaceEncapRoute(home, careOf, uplinkIndex, MAIN_TABLE);
+        netlink.replaceEncapRoute(home, careOf, tunnelDeviceIndex, MAIN_TABLE);
         if (old != null && !old.equals(careOf)) {
             deleteDecapRule(old);
         }
