@@ -18,7 +18,7 @@ public enum HandoffPhase {
     RECREATE(3, "Socket re-creation"),
     /** Acceptor: finish return routability, build and send the binding (rows 4-6); data may follow at once. */
     REDIRECT(4, "Return routability + binding"),
-    /** Acceptor: leave repair mode (row 7). */
+    /** Acceptor: leave repair mode (row 7) and hand the live connections to the service. */
     ACTIVATE(7, "Socket activation"),
     /** Donor: close the frozen copy without FIN or RST. */
     RELEASE(0, "Release"),

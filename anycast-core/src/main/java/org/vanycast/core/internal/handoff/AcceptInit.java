@@ -46,6 +46,8 @@ final class AcceptInit {
     private final String key;
     /** Runs what follows the critical part: delivery, confirmation, events. */
     private final Executor after;
+    /** The clock's time when the re-created sockets went live (left repair mode), or -1. */
+    private long liveAt = -1;
     /** Held until the binding is committed; closed (nothing sent) before any Abort goes out. */
     private NetworkRedirector.Preparation prep;
 
@@ -170,6 +172,7 @@ final class AcceptInit {
             }
         }
         long activate = timer.end(HandoffPhase.ACTIVATE);
+        liveAt = timer.endedAt(HandoffPhase.ACTIVATE);
         if (LOG.isDebugEnabled()) {
             LOG.debug("handoff {}: live {} us after the Init arrived (checks {}, re-create {}, binding sent {}, activate {} us)",
                     Long.toUnsignedString(init.handoffId(), 16), (recreate + redirect + activate) / 1000, checks / 1000,
@@ -188,6 +191,9 @@ final class AcceptInit {
         for (int i = 0; i < live.size(); i++) {
             deliver(init.connections().get(i), live.get(i), codecs.get(i));
         }
+        // the service's take-over counts as activation (sockets live and served), so the donor's
+        // TRANSFER, its round trip minus this node's phases, holds no work of this node
+        activate += timer.end(HandoffPhase.ACTIVATE);
         try {
             c.transport.send(donor, new Done(init.handoffId(), used, recreate, redirect, activate));
         } catch (IOException e) {
@@ -213,7 +219,7 @@ final class AcceptInit {
         }
         timer.end(HandoffPhase.CONFIRM);
         c.finished(side.event(donor, init, HandoffOutcome.COMPLETED, timer.phases(), unconfirmed,
-                timer.endedAt(HandoffPhase.ACTIVATE)));
+                liveAt));
     }
 
     private void deliver(Init.Migrated m, SocketChannel ch, Optional<AppStateCodec> codec) {

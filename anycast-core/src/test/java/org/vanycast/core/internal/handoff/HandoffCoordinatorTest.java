@@ -57,8 +57,9 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
         HandoffEvent a = n2.events.get(0);
         assertTrue(e.freezeAtNanos() > 0 && e.liveAtNanos() == -1, "donor: freeze instant only");
         assertTrue(a.freezeAtNanos() == -1 && a.liveAtNanos() > 0, "acceptor: live instant only");
+        // (ACTIVATE also holds the service's take-over, which comes after the live instant)
         assertTrue(a.liveAtNanos() - e.freezeAtNanos() >= e.nanos(HandoffPhase.EXTRACT) + a.nanos(HandoffPhase.RECREATE)
-                + a.nanos(HandoffPhase.REDIRECT) + a.nanos(HandoffPhase.ACTIVATE), "freeze -> live covers its phases");
+                + a.nanos(HandoffPhase.REDIRECT), "freeze -> live covers the phases before it");
     }
 
     @Test
