@@ -46,4 +46,35 @@ public interface AppStateCodec {
 
     /** Checks a state record without acting on it; called before the socket is re-created. */
     void validate(byte[] state) throws MalformedStateException;
+
+    /**
+     * Acceptor: everything of a {@link #restore} that needs no connection (decoding the state,
+     * finding and opening what a response continues from), done before the socket is
+     * re-created. A state this node cannot continue then fails here, while the donor can still
+     * resume the client, and the take-over after the socket went live is short. The coordinator
+     * calls exactly one of {@link Restore#restore} and {@link Restore#discard} on the result.
+     * The default validates now and restores later with {@link #restore}.
+     *
+     * @throws MalformedStateException when the state is truncated or corrupt
+     * @throws IOException when this node cannot continue the conversation (e.g. its document
+     *         is missing); the handoff is rolled back
+     */
+    default Restore prepareRestore(byte[] state) throws IOException {
+        validate(state);
+        return connection -> restore(connection, state);
+    }
+
+    /** A prepared take-over of one connection (see {@link #prepareRestore}). */
+    @FunctionalInterface
+    interface Restore {
+        /**
+         * Takes over the activated connection, with the same contract as
+         * {@link AppStateCodec#restore}: return once it is taken over, never wait for the network.
+         */
+        void restore(SocketChannel connection) throws IOException;
+
+        /** The handoff did not reach the take-over: free what was prepared (nothing was written). */
+        default void discard() {
+        }
+    }
 }

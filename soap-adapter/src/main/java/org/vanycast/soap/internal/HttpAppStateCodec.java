@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.spi.AppStateCodec;
@@ -142,43 +143,100 @@ public final class HttpAppStateCodec implements AppStateCodec {
      * the HTTP server (or closed, when the response closes it).
      */
     public CompletableFuture<Void> restoreAsync(SocketChannel connection, byte[] state) throws IOException {
+        return prepare(state).takeOver(connection);
+    }
+
+    /**
+     * Decodes the state once and opens the rest of a response in progress, so that a missing
+     * document refuses the handoff before the acceptor acts (the donor resumes the client).
+     */
+    @Override
+    public Restore prepareRestore(byte[] state) throws IOException {
+        return prepare(state);
+    }
+
+    private PreparedTakeOver prepare(byte[] state) throws IOException {
         HttpAppState s = check(HttpStateFormat.decode(incoming(state)));
-        InetSocketAddress local = (InetSocketAddress) connection.getLocalAddress();
-        AdoptionTarget target = handoff.targetFor(local);
-        if (target == null) {
-            throw new IOException("no Vanycast HTTP connector serves " + local + " on this node");
+        if (s.kind() != HttpAppState.Kind.CONTINUE) {
+            return new PreparedTakeOver(s, null);
         }
-        switch (s.kind()) {
-            case IDLE -> {
-                target.adopt(connection, s.pendingInput());
-                return CompletableFuture.completedFuture(null);
+        ResumableResponse r = handoff.resumable(s.resumable());
+        return new PreparedTakeOver(s, r.openBody(s.request(), s.progress().bodySent()));
+    }
+
+    /** A decoded state and, for a response in progress, its open rest; used once or discarded. */
+    private final class PreparedTakeOver implements Restore {
+        private final HttpAppState s;
+        private final InputStream rest;
+
+        PreparedTakeOver(HttpAppState s, InputStream rest) {
+            this.s = s;
+            this.rest = rest;
+        }
+
+        @Override
+        public void restore(SocketChannel connection) throws IOException {
+            takeOver(connection);
+        }
+
+        @Override
+        public void discard() {
+            closeQuietly(rest);
+        }
+
+        CompletableFuture<Void> takeOver(SocketChannel connection) throws IOException {
+            InetSocketAddress local = (InetSocketAddress) connection.getLocalAddress();
+            AdoptionTarget target = handoff.targetFor(local);
+            if (target == null) {
+                closeQuietly(rest);
+                throw new IOException("no Vanycast HTTP connector serves " + local + " on this node");
             }
-            case REPLAY -> {
-                byte[] req = s.request().toHttp11();
-                byte[] pending = s.pendingInput();
-                byte[] all = new byte[req.length + pending.length];
-                System.arraycopy(req, 0, all, 0, req.length);
-                System.arraycopy(pending, 0, all, req.length, pending.length);
-                target.adopt(connection, all);
-                return CompletableFuture.completedFuture(null);
-            }
-            case CONTINUE -> {
-                ResumableResponse r = handoff.resumable(s.resumable());
-                // Opened here so that a missing document fails the restore (and rolls the handoff back).
-                InputStream rest = r.openBody(s.request(), s.progress().bodySent());
-                MovableContinuation m = MovableContinuation.movable(s) ? new MovableContinuation(s) : null;
-                if (m != null) {
-                    continuing.put(connection, m);
+            switch (s.kind()) {
+                case IDLE -> {
+                    target.adopt(connection, s.pendingInput());
+                    return CompletableFuture.completedFuture(null);
                 }
-                return CompletableFuture.runAsync(() -> {
-                    try {
-                        continueResponse(connection, s, rest, target, m);
-                    } finally {
-                        continuing.remove(connection);
+                case REPLAY -> {
+                    byte[] req = s.request().toHttp11();
+                    byte[] pending = s.pendingInput();
+                    byte[] all = new byte[req.length + pending.length];
+                    System.arraycopy(req, 0, all, 0, req.length);
+                    System.arraycopy(pending, 0, all, req.length, pending.length);
+                    target.adopt(connection, all);
+                    return CompletableFuture.completedFuture(null);
+                }
+                case CONTINUE -> {
+                    MovableContinuation m = MovableContinuation.movable(s) ? new MovableContinuation(s) : null;
+                    if (m != null) {
+                        continuing.put(connection, m);
                     }
-                }, handoff.continuations());
+                    try {
+                        return CompletableFuture.runAsync(() -> {
+                            try {
+                                continueResponse(connection, s, rest, target, m);
+                            } finally {
+                                continuing.remove(connection);
+                            }
+                        }, handoff.continuations());
+                    } catch (RejectedExecutionException e) {
+                        continuing.remove(connection);
+                        closeQuietly(rest);
+                        throw new IOException("the continuation pool refused the response: " + e.getMessage(), e);
+                    }
+                }
+                default -> throw new IllegalStateException(s.kind().toString());
             }
-            default -> throw new IllegalStateException(s.kind().toString());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in == null) {
+            return;
+        }
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.debug("closing a prepared response body: {}", e.toString());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -245,6 +246,39 @@ class HandoffOverLoopbackTest {
 
         assertTrue(client.soap("whoAmI", "<caller>2</caller>").contains("node-a answers 2"));
         assertEquals(TrackedConnection.Handoff.NONE, donor.tracked(ch).handoff());
+    }
+
+    @Test
+    void shouldRefuseBeforeActingWhenTheAcceptorCannotOpenTheDocumentAndKeepServingOnTheDonor() throws Exception {
+        startDonorAndConnect(settings());
+        client.get("/files/gone.bin?size=" + (2 << 20));
+        SocketChannel ch = donorConnectionMidBody();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+
+        startAcceptor(settings());
+        acceptor.documentsGone = true;
+        acceptor.codec().validate(state); // well-formed: only opening the document tells
+        IOException refused = assertThrows(IOException.class, () -> acceptor.codec().prepareRestore(state));
+        assertTrue(refused.getMessage().contains("gone.bin"), refused.getMessage());
+
+        donor.codec().resumeLocally(ch, state);
+        Http11.Response r = Http11.read(client.in);
+        assertArrayEquals(Documents.sha256("gone.bin", 2 << 20), Documents.sha256().digest(r.body()));
+    }
+
+    @Test
+    void shouldContinueFromAPreparedTakeOverAndLeaveADiscardedOneUnwritten() throws Exception {
+        startDonorAndConnect(settings());
+        client.get("/files/twice.bin?size=" + (2 << 20));
+        SocketChannel ch = donorConnectionMidBody();
+        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
+
+        startAcceptor(settings());
+        acceptor.codec().prepareRestore(state).discard(); // an aborted handoff: nothing written
+        acceptor.codec().prepareRestore(state).restore(ch);
+        handedOff = ch;
+        Http11.Response r = Http11.read(client.in);
+        assertArrayEquals(Documents.sha256("twice.bin", 2 << 20), Documents.sha256().digest(r.body()));
     }
 
     @Test

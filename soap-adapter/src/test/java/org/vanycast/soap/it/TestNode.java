@@ -196,7 +196,10 @@ final class TestNode implements AutoCloseable {
     }
 
     /** The downloads are documents served by name: any node can continue one from an offset. */
-    static final class FileResumable implements ResumableResponse {
+    /** When set, this node's documents are gone: a download can no longer be continued here. */
+    volatile boolean documentsGone;
+
+    final class FileResumable implements ResumableResponse {
         @Override
         public String name() {
             return "test-files";
@@ -218,6 +221,9 @@ final class TestNode implements AutoCloseable {
             }
             if (size < bodyOffset) {
                 throw new IOException("document shorter than offset " + bodyOffset);
+            }
+            if (documentsGone) {
+                throw new java.nio.file.NoSuchFileException(request.path(), null, "not on " + name);
             }
             return Documents.open(request.path().substring("/files/".length()), bodyOffset, size);
         }

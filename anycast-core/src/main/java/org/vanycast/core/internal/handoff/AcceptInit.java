@@ -23,11 +23,12 @@ import org.vanycast.core.spi.NetworkRedirector;
 
 /**
  * The acceptor's work on one Init: check everything that can be checked without acting
- * (logical address, drivers, application states), re-create every socket (silent), commit the
- * binding once for the client (sent, not yet acknowledged), activate every socket, send Done,
- * hand the connections to the service, then wait for the client's acknowledgement. A failure
- * closes what was built without a packet and answers Abort, saying whether the binding may
- * already have moved.
+ * (logical address, drivers) and have the service prepare its take-over of every application
+ * state (decoded once, what it continues from opened: a state this node cannot continue is
+ * refused here), re-create every socket (silent), commit the binding once for the client (sent,
+ * not yet acknowledged), activate every socket, hand the connections to the service, send Done,
+ * then wait for the client's acknowledgement. A failure closes what was built without a packet
+ * and answers Abort, saying whether the binding may already have moved.
  *
  * <p>Up to Done this is the handoff's critical part; what follows Done (delivery to the
  * service, the wait for the acknowledgement, the handoff listeners) runs on {@code after}:
@@ -50,6 +51,10 @@ final class AcceptInit {
     private long liveAt = -1;
     /** Held until the binding is committed; closed (nothing sent) before any Abort goes out. */
     private NetworkRedirector.Preparation prep;
+    /** The service's prepared take-over of each connection; empty where no codec serves its port. */
+    private final List<Optional<AppStateCodec.Restore>> restores = new ArrayList<>();
+    /** How many of {@link #restores} were used (restore called); the rest are discarded at the end. */
+    private int handedOver;
 
     AcceptInit(AcceptorSide side, String donor, Init init, PhaseTimer timer, AcceptorSide.Pending pending, Executor after) {
         this.after = r -> {
@@ -85,19 +90,36 @@ final class AcceptInit {
                 reject(AbortReason.NOT_AVAILABLE, "migrator or redirector missing");
                 return;
             }
-            List<Optional<AppStateCodec>> codecs = new ArrayList<>();
-            for (Init.Migrated m : init.connections()) {
-                Optional<AppStateCodec> codec = c.drivers.codecFor(m.socketState().local().getPort());
-                if (codec.isPresent()) {
-                    codec.get().validate(m.appState());
+            PreparedStates ahead = pending == null ? null : pending.ahead();
+            for (int i = 0; i < init.connections().size(); i++) {
+                Init.Migrated m = init.connections().get(i);
+                int port = m.socketState().local().getPort();
+                Optional<AppStateCodec> codec = c.drivers.codecFor(port);
+                if (codec.isEmpty()) {
+                    restores.add(Optional.empty());
+                    continue;
                 }
-                codecs.add(codec);
+                byte[] appState = m.appState();
+                Optional<AppStateCodec.Restore> prepared = ahead == null ? Optional.empty() : ahead.take(i, port, appState);
+                if (prepared.isPresent()) {
+                    restores.add(prepared); // prepared while the donor drained
+                    continue;
+                }
+                try {
+                    restores.add(Optional.of(codec.get().prepareRestore(appState)));
+                } catch (MalformedStateException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    reject(AbortReason.SERVICE_REFUSED, "the service cannot continue "
+                            + m.socketState().remote() + ": " + e.getMessage());
+                    return;
+                }
             }
             if (prep == null) {
                 // no Prepare (or it expired): return routability runs now instead of in advance
                 prep = redirector.get().prepare(init.logicalAddress(), init.client().getAddress());
             }
-            if (accept(migrator.get(), codecs)) {
+            if (accept(migrator.get())) {
                 prep = null; // used up by the commit
             }
         } catch (MalformedStateException e) {
@@ -106,7 +128,26 @@ final class AcceptInit {
             reject(AbortReason.REDIRECT_FAILED, "prepare: " + e.getMessage());
         } finally {
             closePreparation();
+            discardRestores();
+            if (pending != null && pending.ahead() != null) {
+                pending.ahead().discardRest();
+            }
         }
+    }
+
+    /** Frees the prepared take-overs the handoff did not reach (nothing was written on them). */
+    private void discardRestores() {
+        for (int i = handedOver; i < restores.size(); i++) {
+            Optional<AppStateCodec.Restore> r = restores.get(i);
+            if (r.isPresent()) {
+                try {
+                    r.get().discard();
+                } catch (RuntimeException e) {
+                    LOG.debug("discarding a prepared restore: {}", e.toString());
+                }
+            }
+        }
+        handedOver = restores.size();
     }
 
     /** Abandons the prepared redirection; first on every failure path, so it is gone before the donor hears of it. */
@@ -118,7 +159,7 @@ final class AcceptInit {
     }
 
     /** @return whether the binding was committed (the preparation is then used up) */
-    private boolean accept(ConnectionMigrator migrator, List<Optional<AppStateCodec>> codecs) {
+    private boolean accept(ConnectionMigrator migrator) {
         // what the RECREATE phase is made of: the checks since the Init arrived, then the re-creation
         long checks = timer.sinceMark();
         List<RecreatedConnection> recreated = new ArrayList<>();
@@ -189,7 +230,29 @@ final class AcceptInit {
         // binding: its first bytes follow the Binding Update as closely as they can (codecs return
         // once they have taken the connection over and write on their own threads)
         for (int i = 0; i < live.size(); i++) {
-            deliver(init.connections().get(i), live.get(i), codecs.get(i));
+            Optional<String> failed = deliver(i, live.get(i));
+            if (failed.isEmpty()) {
+                continue;
+            }
+            if (i == 0) {
+                // no connection of the batch reached a service yet: the donor can still resume them all
+                side.forget(key);
+                live.forEach(c.connections::untrack);
+                silence(live);
+                side.abort(donor, init, timer, AbortReason.SERVICE_REFUSED, "restore: " + failed.get(), true, used,
+                        HandoffOutcome.ROLLED_BACK, after);
+                return true;
+            }
+            // earlier connections of the batch are being served here already: end this one visibly
+            LOG.error("handoff {}: the service could not take over {} ({}); closing it",
+                    Long.toUnsignedString(init.handoffId(), 16), init.connections().get(i).socketState().remote(),
+                    failed.get());
+            c.connections.untrack(live.get(i));
+            try {
+                live.get(i).close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", live.get(i), e.toString());
+            }
         }
         // the service's take-over counts as activation (sockets live and served), so the donor's
         // TRANSFER, its round trip minus this node's phases, holds no work of this node
@@ -222,17 +285,23 @@ final class AcceptInit {
                 liveAt));
     }
 
-    private void deliver(Init.Migrated m, SocketChannel ch, Optional<AppStateCodec> codec) {
-        if (codec.isPresent()) {
+    /** Hands connection {@code i} to its service, or to {@code clientReceive}; @return why the service failed */
+    private Optional<String> deliver(int i, SocketChannel ch) {
+        Init.Migrated m = init.connections().get(i);
+        Optional<AppStateCodec.Restore> restore = restores.get(i);
+        handedOver = i + 1;
+        if (restore.isPresent()) {
             try {
-                codec.get().restore(ch, m.appState());
+                restore.get().restore(ch);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("handoff {}: the service could not restore its state: {}", Long.toUnsignedString(init.handoffId(), 16),
                         e.toString());
+                return Optional.of(String.valueOf(e.getMessage()));
             }
-            return;
+            return Optional.empty();
         }
         c.received.add(new ReceivedClient(init.handoffId(), donor, m.socketState().remote(), ch, m.appState()));
+        return Optional.empty();
     }
 
     /** Activated sockets of a failed batch: the donor resumes them, so these must vanish without a packet. */

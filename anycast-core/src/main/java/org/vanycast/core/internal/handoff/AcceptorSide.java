@@ -20,6 +20,8 @@ import org.vanycast.core.internal.wire.Abort;
 import org.vanycast.core.internal.wire.AbortReason;
 import org.vanycast.core.internal.wire.Init;
 import org.vanycast.core.internal.wire.Prepare;
+import org.vanycast.core.internal.wire.StateAhead;
+import org.vanycast.core.spi.AppStateCodec;
 import org.vanycast.core.spi.ConnectionMigrator;
 import org.vanycast.core.spi.NetworkRedirector;
 
@@ -32,8 +34,19 @@ import org.vanycast.core.spi.NetworkRedirector;
 final class AcceptorSide {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptorSide.class);
 
+    /** {@code ahead}: the service's take-overs prepared from a StateAhead, or null. */
     record Pending(String donor, InetSocketAddress client, NetworkRedirector.Preparation preparation,
-            String prepareFailure, long deadlineNanos) {
+            String prepareFailure, long deadlineNanos, PreparedStates ahead) {
+
+        /** Frees what this entry holds when its Init will not use it. */
+        void abandon() {
+            if (preparation != null) {
+                preparation.close();
+            }
+            if (ahead != null) {
+                ahead.discardRest();
+            }
+        }
     }
 
     /** A handoff this node completed, kept until the donor can no longer have given up on it. */
@@ -79,9 +92,49 @@ final class AcceptorSide {
         } catch (IOException | RuntimeException e) {
             failure = "prepare: " + e.getMessage();
         }
-        Pending old = pending.put(key(donor, p.handoffId()), new Pending(donor, p.client(), prep, failure, deadline));
-        if (old != null && old.preparation() != null) {
-            old.preparation().close();
+        Pending old = pending.put(key(donor, p.handoffId()), new Pending(donor, p.client(), prep, failure, deadline, null));
+        if (old != null) {
+            old.abandon();
+        }
+    }
+
+    /**
+     * The application states of a prepared handoff arrived ahead of its Init: the services
+     * prepare their take-overs now, while the donor drains. On the link's reader thread, like
+     * the Prepare before it and the Init after it; a state a service refuses here is simply not
+     * prepared (the Init then tries again and answers the refusal).
+     */
+    void onStateAhead(String donor, StateAhead a) {
+        String k = key(donor, a.handoffId());
+        if (!pending.containsKey(k)) {
+            c.dropped("StateAhead for no prepared handoff", donor);
+            return;
+        }
+        List<StateAhead.Entry> states = a.states();
+        AppStateCodec.Restore[] restores = new AppStateCodec.Restore[states.size()];
+        for (int i = 0; i < restores.length; i++) {
+            StateAhead.Entry e = states.get(i);
+            Optional<AppStateCodec> codec = c.drivers.codecFor(e.localPort());
+            if (codec.isEmpty()) {
+                continue;
+            }
+            try {
+                restores[i] = codec.get().prepareRestore(e.appState());
+            } catch (IOException | RuntimeException x) {
+                LOG.debug("state ahead of handoff {} (connection {}) not prepared: {}",
+                        Long.toUnsignedString(a.handoffId(), 16), i, x.toString());
+            }
+        }
+        PreparedStates prepared = new PreparedStates(states, restores);
+        Pending[] replaced = new Pending[1];
+        Pending now = pending.computeIfPresent(k, (key, p) -> {
+            replaced[0] = p;
+            return new Pending(p.donor(), p.client(), p.preparation(), p.prepareFailure(), p.deadlineNanos(), prepared);
+        });
+        if (now == null) {
+            prepared.discardRest(); // expired meanwhile
+        } else if (replaced[0].ahead() != null) {
+            replaced[0].ahead().discardRest(); // a second StateAhead for the same handoff
         }
     }
 
@@ -113,8 +166,8 @@ final class AcceptorSide {
             c.executor().execute(() -> run(k, work));
         } catch (RejectedExecutionException e) {
             inProgress.remove(k); // shutting down: the donor times out and resumes
-            if (p != null && p.preparation() != null) {
-                p.preparation().close();
+            if (p != null) {
+                p.abandon();
             }
         }
     }
@@ -156,8 +209,8 @@ final class AcceptorSide {
             return true;
         }
         Pending p = pending.remove(k);
-        if (p != null && p.preparation() != null) {
-            p.preparation().close();
+        if (p != null) {
+            p.abandon();
         }
         return p != null;
     }
@@ -174,6 +227,11 @@ final class AcceptorSide {
         // kept until the donor can no longer give up: its Done timeout runs from sending Init
         completed.put(k, new Completed(init, live, c.clock.nanoTime() + 2 * c.config.doneTimeout().toNanos()));
         return true;
+    }
+
+    /** A completed handoff is rolled back after all (its service refused the connection before Done). */
+    synchronized void forget(String k) {
+        completed.remove(k);
     }
 
     /**
@@ -240,9 +298,7 @@ final class AcceptorSide {
             Pending p = it.next();
             if (nowNanos - p.deadlineNanos() > 0) {
                 it.remove();
-                if (p.preparation() != null) {
-                    p.preparation().close();
-                }
+                p.abandon();
             }
         }
     }

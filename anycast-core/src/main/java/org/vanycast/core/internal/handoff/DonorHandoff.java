@@ -25,6 +25,7 @@ import org.vanycast.core.internal.wire.Done;
 import org.vanycast.core.internal.wire.Init;
 import org.vanycast.core.internal.wire.NodeMessage;
 import org.vanycast.core.internal.wire.Prepare;
+import org.vanycast.core.internal.wire.StateAhead;
 import org.vanycast.core.spi.ConnectionMigrator;
 import org.vanycast.core.spi.ConnectionMigrator.FrozenConnection;
 import org.vanycast.core.spi.NetworkRedirector;
@@ -127,6 +128,15 @@ final class DonorHandoff {
         } catch (IOException e) {
             throw fail(Reason.PREPARE_FAILED, e.getMessage(), e);
         }
+        try {
+            Optional<StateAhead> ahead = stateAhead();
+            if (ahead.isPresent()) {
+                c.transport.send(acceptor, ahead.get());
+            }
+        } catch (IOException e) {
+            abortQuietly(AbortReason.DONOR_CANCELLED, "sending the state ahead failed");
+            throw fail(Reason.PREPARE_FAILED, "state ahead: " + e.getMessage(), e);
+        }
         timer.end(HandoffPhase.PREPARE);
         try {
             // one deadline for the whole batch: a leave moving N connections of one client waits
@@ -188,6 +198,27 @@ final class DonorHandoff {
         Abort abort = (Abort) answer;
         throw rollback(frozen, Reason.ACCEPTOR_ABORTED, abort.reason() + ": " + abort.message(), null,
                 abort.bindingMoved(), abort.sequenceUsed());
+    }
+
+    /**
+     * The application states to send right after Prepare, so the acceptor's service prepares its
+     * take-over during the drain: only when there is some and it is small enough to send twice
+     * (the Init carries it again and stays authoritative).
+     */
+    private Optional<StateAhead> stateAhead() throws IOException {
+        long total = 0;
+        List<StateAhead.Entry> states = new ArrayList<>();
+        for (Outgoing o : outgoing) {
+            total += o.appState().length;
+            if (!(o.channel().getLocalAddress() instanceof InetSocketAddress local)) {
+                return Optional.empty();
+            }
+            states.add(new StateAhead.Entry(local.getPort(), o.appState()));
+        }
+        if (total == 0 || total > StateAhead.MAX_TOTAL_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(new StateAhead(id, states));
     }
 
     /**

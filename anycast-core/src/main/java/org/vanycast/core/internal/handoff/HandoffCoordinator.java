@@ -31,6 +31,7 @@ import org.vanycast.core.internal.wire.Done;
 import org.vanycast.core.internal.wire.HandoffReply;
 import org.vanycast.core.internal.wire.HandoffRequest;
 import org.vanycast.core.internal.wire.Init;
+import org.vanycast.core.internal.wire.StateAhead;
 import org.vanycast.core.internal.wire.NodeMessage;
 import org.vanycast.core.internal.wire.Prepare;
 import org.vanycast.core.spi.AcceptorPolicy;
@@ -220,6 +221,8 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
             // its critical part inline when it cannot block (AcceptorSide.onInit), so an Abort
             // that follows it on the same link finds it in progress or completed
             acceptor.onInit(peer, i);
+        } else if (m instanceof StateAhead a) {
+            acceptor.onStateAhead(peer, a); // inline too: between its Prepare and its Init
         } else if (m instanceof HandoffRequest r) {
             operatorRequest(peer, r);
         } else if (m instanceof HandoffReply) {

@@ -11,10 +11,12 @@ public record AbortReason(int code, String name) {
     public static final AbortReason NOT_AVAILABLE = new AbortReason(7, "not-available");
     public static final AbortReason TIMEOUT = new AbortReason(8, "timeout");
     public static final AbortReason DONOR_CANCELLED = new AbortReason(9, "donor-cancelled");
+    /** The acceptor's service cannot continue the connection (e.g. its document is missing here). */
+    public static final AbortReason SERVICE_REFUSED = new AbortReason(10, "service-refused");
     public static final AbortReason OTHER = new AbortReason(255, "other");
 
     private static final AbortReason[] KNOWN = {REPLAYED, UNKNOWN_HANDOFF, MALFORMED_STATE,
-        RECREATE_FAILED, REDIRECT_FAILED, ACTIVATE_FAILED, NOT_AVAILABLE, TIMEOUT, DONOR_CANCELLED, OTHER};
+        RECREATE_FAILED, REDIRECT_FAILED, ACTIVATE_FAILED, NOT_AVAILABLE, TIMEOUT, DONOR_CANCELLED, SERVICE_REFUSED, OTHER};
 
     public static AbortReason valueOf(int code) {
         for (AbortReason r : KNOWN) {

@@ -11,6 +11,7 @@ public record MessageType(int code, String name) {
     public static final MessageType ABORT = new MessageType(4, "Abort");
     public static final MessageType HANDOFF_REQUEST = new MessageType(5, "HandoffRequest");
     public static final MessageType HANDOFF_REPLY = new MessageType(6, "HandoffReply");
+    public static final MessageType STATE_AHEAD = new MessageType(7, "StateAhead");
 
     public static MessageType valueOf(int code) {
         return switch (code) {
@@ -20,12 +21,13 @@ public record MessageType(int code, String name) {
             case 4 -> ABORT;
             case 5 -> HANDOFF_REQUEST;
             case 6 -> HANDOFF_REPLY;
+            case 7 -> STATE_AHEAD;
             default -> new MessageType(code, "unknown(" + code + ")");
         };
     }
 
     public boolean isKnown() {
-        return code >= 1 && code <= 6;
+        return code >= 1 && code <= 7;
     }
 
     @Override

@@ -58,6 +58,12 @@ public final class WireCodec {
                     writeBytes(out, s.encoded());
                     writeBytes(out, mc.appState());
                 }
+            } else if (m instanceof StateAhead a) {
+                out.writeShort(a.states().size());
+                for (StateAhead.Entry e : a.states()) {
+                    out.writeShort(e.localPort());
+                    writeBytes(out, e.appState());
+                }
             } else if (m instanceof Done d) {
                 out.writeShort(d.sequenceUsed());
                 out.writeLong(d.recreateNanos());
@@ -135,12 +141,34 @@ public final class WireCodec {
             case 4 -> new Abort(id, AbortReason.valueOf(r.u8("reason")), (r.u8("flags") & 1) != 0,
                     r.u16("sequence"), r.utf8(r.u16("message length"), "message"));
             case 5 -> decodeRequest(id, r);
+            case 7 -> decodeStateAhead(id, r);
             default -> new HandoffReply(id, r.u8("completed") == 1, r.utf8(r.u16("text length"), "text"));
         };
         if (r.remaining() != 0) {
             throw new MalformedMessageException(r.remaining() + " trailing bytes after " + type, r.position());
         }
         return m;
+    }
+
+    private static StateAhead decodeStateAhead(long id, WireReader r) throws MalformedMessageException {
+        int at = r.position();
+        int count = r.u16("state count");
+        if (count < 1 || count > Init.MAX_CONNECTIONS) {
+            throw new MalformedMessageException("state count " + count + " outside 1.." + Init.MAX_CONNECTIONS, at);
+        }
+        java.util.List<StateAhead.Entry> states = new java.util.ArrayList<>(count);
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            int port = r.u16("local port");
+            at = r.position();
+            byte[] app = r.bytes(r.length("app state length"), "app state");
+            total += app.length;
+            if (total > StateAhead.MAX_TOTAL_BYTES) {
+                throw new MalformedMessageException("more than " + StateAhead.MAX_TOTAL_BYTES + " bytes of state ahead", at);
+            }
+            states.add(new StateAhead.Entry(port, app));
+        }
+        return new StateAhead(id, states);
     }
 
     private static Init decodeInit(long id, WireReader r) throws MalformedMessageException {

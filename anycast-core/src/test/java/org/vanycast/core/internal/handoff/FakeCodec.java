@@ -1,5 +1,6 @@
 package org.vanycast.core.internal.handoff;
 
+import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,6 +20,13 @@ public final class FakeCodec implements AppStateCodec {
     public final List<byte[]> restored = new CopyOnWriteArrayList<>();
     public final AtomicInteger resumed = new AtomicInteger();
     public final AtomicInteger released = new AtomicInteger();
+    /** When set, {@link #prepareRestore} refuses every state with this message (as for a missing document). */
+    public volatile String refuse;
+    /** When set, the prepared take-over fails once the socket is live. */
+    public volatile boolean failRestore;
+    public final AtomicInteger discarded = new AtomicInteger();
+    /** Take-overs prepared (refused ones not counted). */
+    public final AtomicInteger prepared = new AtomicInteger();
 
     public FakeCodec(int port) {
         this.port = port;
@@ -47,6 +55,29 @@ public final class FakeCodec implements AppStateCodec {
     @Override
     public void restore(SocketChannel connection, byte[] state) {
         restored.add(state);
+    }
+
+    @Override
+    public Restore prepareRestore(byte[] state) throws IOException {
+        validate(state);
+        prepared.incrementAndGet();
+        if (refuse != null) {
+            throw new IOException(refuse);
+        }
+        return new Restore() {
+            @Override
+            public void restore(SocketChannel connection) throws IOException {
+                if (failRestore) {
+                    throw new IOException("the service gave up on the connection");
+                }
+                FakeCodec.this.restore(connection, state);
+            }
+
+            @Override
+            public void discard() {
+                discarded.incrementAndGet();
+            }
+        };
     }
 
     @Override

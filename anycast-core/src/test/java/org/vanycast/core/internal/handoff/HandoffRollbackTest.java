@@ -176,6 +176,55 @@ class HandoffRollbackTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldRollBackBeforeRecreatingWhenTheAcceptorsServiceCannotContinue() throws Exception {
+        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
+        codec.allPorts = true;
+        codec.refuse = "document /content/demo.bin is not on this node";
+        n2.codec = codec;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
+
+        assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
+        assertTrue(x.getMessage().contains("service-refused") && x.getMessage().contains("not on this node"), x.getMessage());
+        assertEquals(0, n2.migrator.recreated.get());
+        assertEquals(1, n2.redirector.closedUnused.get(), "the prepared redirection is abandoned unsent");
+        assertEquals(1, n1.migrator.resumed.get());
+        assertEquals("n1", servedBy());
+    }
+
+    @Test
+    void shouldTakeBindingBackWhenTheAcceptorsServiceFailsToTakeTheLiveConnectionOver() throws Exception {
+        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
+        codec.allPorts = true;
+        codec.failRestore = true;
+        n2.codec = codec;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
+
+        assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
+        assertTrue(x.getMessage().contains("service-refused"), x.getMessage());
+        assertEquals("n1", servedBy(), "the donor's later Binding Update outranks the acceptor's");
+        assertEquals(1, n1.migrator.resumed.get());
+        assertEquals(1, n2.migrator.released.get(), "the live copy is frozen and released: no FIN or RST");
+        assertTrue(n2.coordinator.trackedConnections().isEmpty());
+        assertTrue(net.log.stream().noneMatch(s -> s.message() instanceof org.vanycast.core.internal.wire.Done));
+        await(() -> n2.events.size() == 1, "the acceptor's event");
+        assertEquals(HandoffOutcome.ROLLED_BACK, n2.events.get(0).outcome());
+    }
+
+    @Test
+    void shouldDiscardTheServicesPreparedTakeOverWhenActivationFails() throws Exception {
+        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
+        codec.allPorts = true;
+        n2.codec = codec;
+        n2.migrator.failActivate = true;
+        HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
+
+        assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
+        assertEquals(1, codec.discarded.get());
+        assertTrue(codec.restored.isEmpty());
+        assertEquals("n1", servedBy());
+    }
+
+    @Test
     void shouldTakeBindingBackWhenAcceptorCannotActivate() throws Exception {
         n2.migrator.failActivate = true;
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));

@@ -44,7 +44,9 @@ class WireCodecTest {
                                 new InetSocketAddress(CLIENT.getAddress(), 41235), new byte[90]), new byte[0]))),
                 new HandoffRequest(44, CLIENT, java.util.Optional.of("node2")),
                 new HandoffRequest(45, CLIENT, java.util.Optional.empty()),
-                new HandoffReply(44, true, "handoff=2c role=DONOR outcome=COMPLETED"));
+                new HandoffReply(44, true, "handoff=2c role=DONOR outcome=COMPLETED"),
+                new StateAhead(46, List.of(new StateAhead.Entry(8080, "GET /file 500000".getBytes()),
+                        new StateAhead.Entry(80, new byte[0]))));
     }
 
     @Test
@@ -66,6 +68,19 @@ class WireCodecTest {
                 assertFalse(x.getMessage().isBlank());
             }
         }
+    }
+
+    @Test
+    void shouldRejectStateAheadLargerThanItsLimit() {
+        byte[] frame = WireCodec.encode(new StateAhead(47, List.of(new StateAhead.Entry(80, new byte[StateAhead.MAX_TOTAL_BYTES]))));
+        // one more byte of state, declared in both the frame header and the entry's length
+        byte[] grown = Arrays.copyOf(frame, frame.length + 1);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(grown);
+        b.putInt(4, b.getInt(4) + 1);
+        int lengthAt = WireCodec.HEADER_BYTES + 8 + 2 + 2;
+        b.putInt(lengthAt, b.getInt(lengthAt) + 1);
+        var x = assertThrows(MalformedMessageException.class, () -> WireCodec.decode(grown));
+        assertTrue(x.getMessage().contains("bytes of state ahead"), x.getMessage());
     }
 
     @Test
