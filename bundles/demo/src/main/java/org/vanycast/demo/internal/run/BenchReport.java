@@ -30,8 +30,8 @@ final class BenchReport {
     private BenchReport() {
     }
 
-    static void write(String experiment, String command, String setup, List<HandoffBench.Row> rows, Path dir,
-                      PrintStream out) throws IOException {
+    static void write(String experiment, String command, String setup, List<HandoffBench.Row> rows,
+                      java.util.Map<String, double[]> paths, Path dir, PrintStream out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(experiment + ".csv"), csv(rows));
@@ -41,7 +41,13 @@ final class BenchReport {
         switch (experiment) {
             case "table1" -> t.append(BenchTables.table1(rows));
             case "fig12" -> t.append(BenchTables.fig12(rows));
-            case "fig14" -> t.append(BenchTables.fig14(rows));
+            case "fig14" -> {
+                t.append(BenchTables.fig14(rows));
+                if (!paths.isEmpty()) {
+                    t.append('\n').append(BenchTables.fig14Paths(rows, paths));
+                    Files.writeString(dir.resolve("fig14-paths.csv"), BenchTables.fig14PathsCsv(rows, paths));
+                }
+            }
             default -> t.append(BenchTables.local(rows));
         }
         Files.writeString(dir.resolve(experiment + ".txt"), t);

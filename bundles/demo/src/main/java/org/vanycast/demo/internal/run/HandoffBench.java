@@ -80,6 +80,11 @@ public final class HandoffBench {
     private final int localKbit;
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
+    /**
+     * Figure 14: per latency point ("lcs,lss"), the median ping RTTs (ms) client-node1,
+     * client-node2 and node1-node2 through the emulated WAN, measured between the trials.
+     */
+    private final Map<String, double[]> paths = new java.util.LinkedHashMap<>();
     private String holder = "node1";
     private long started;
     private Options opts;
@@ -165,6 +170,7 @@ public final class HandoffBench {
     /** Runs one experiment on a fresh testbed and writes its report; @return whether every trial was verified. */
     boolean experiment(String name, String command) throws Exception {
         rows.clear();
+        paths.clear();
         holder = "node1";
         started = System.nanoTime();
         boolean local = name.equals("local");
@@ -186,7 +192,7 @@ public final class HandoffBench {
             s.close();
         }
         log.printf("== %s done after %d s%n", name, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
-        BenchReport.write(name, "./vanycast bench handoff " + command, plan(name), rows, out, System.out);
+        BenchReport.write(name, "./vanycast bench handoff " + command, plan(name), rows, paths, out, System.out);
         return rows.stream().allMatch(Row::verified);
     }
 
@@ -261,17 +267,47 @@ public final class HandoffBench {
             trial(s, "fig14-warmup", 0, 40, 20, rr, -1, 0, null);
             for (int lcs : LATENCIES) {
                 s.testbed().reconfigure(wan(id, o, lcs, 20, FIG14_CLIENT_KBIT, 0));
+                measurePaths(s, lcs, 20);
                 for (int t = 0; t < trials; t++) {
                     trial(s, "fig14-lcs", 0, lcs, 20, rr, -1, t, null);
                 }
             }
             for (int lss : LATENCIES) {
                 s.testbed().reconfigure(wan(id, o, 40, lss, FIG14_CLIENT_KBIT, 0));
+                measurePaths(s, 40, lss);
                 for (int t = 0; t < trials; t++) {
                     trial(s, "fig14-lss", 0, 40, lss, rr, -1, t, null);
                 }
             }
         }
+    }
+
+    /**
+     * The emulated WAN adds its own delay to every delayed hop (user-space NFQUEUE release,
+     * KERNEL-NOTES: +0.3-0.7 ms one way at light load): ping the three paths a handoff's gap
+     * crosses (client -> donor, donor -> acceptor, acceptor -> client), once per latency point
+     * (idle testbed, between trials), so the report can tell the network's share of the gap from
+     * the nodes'. Trials hand node1 -> node2.
+     */
+    private void measurePaths(DemoScenario s, int lcs, int lss) throws Exception {
+        String key = lcs + "," + lss;
+        if (paths.containsKey(key)) {
+            return; // the same point in the second pass (RR at Init): same links, same settings
+        }
+        org.vanycast.testbed.Testbed tb = s.testbed();
+        int wait = 2 * Math.max(lcs, lss) + 300;
+        double[] rtt = new double[3];
+        String[][] pairs = {{"client", "node1"}, {"client", "node2"}, {"node1", "node2"}};
+        for (int i = 0; i < pairs.length; i++) {
+            List<Double> v = new ArrayList<>(org.vanycast.testbed.PingMeter.measure(tb.topology(), pairs[i][0],
+                    tb.address(pairs[i][1]), 10, 20, wait));
+            v.sort(Double::compare);
+            rtt[i] = BenchReport.median(v); // -1 when no echo came back
+        }
+        paths.put(key, rtt);
+        log.printf(Locale.ROOT, "[%4d s] paths at L_CS=%d L_SS=%d: ping RTT client-node1 %.2f, client-node2 %.2f,"
+                + " node1-node2 %.2f ms%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), lcs, lss, rtt[0],
+                rtt[1], rtt[2]);
     }
 
     /**

@@ -53,4 +53,24 @@ class BenchReportTest {
         assertTrue(line.contains("41.0 [40.0-42.0]"), line);
         assertTrue(line.matches(".*\\s42\\s+60\\s+3$"), line); // goal 2*10+20+2, paper 4*10+20, 3 trials
     }
+
+    @Test
+    void shouldSubtractTheMeasuredPathFromTheMedianGap() {
+        List<HandoffBench.Row> rows = new ArrayList<>();
+        for (boolean rr : new boolean[] {true, false}) {
+            for (int t = 0; t < 3; t++) {
+                rows.add(new HandoffBench.Row("fig14-lcs", 0, 10, 20, rr, -1, t, true, Map.of(), 100, 41 + t + (rr ? 0 : 1), ""));
+            }
+        }
+        Map<String, double[]> paths = new LinkedHashMap<>();
+        paths.put("10,20", new double[] {20.6, 20.8, 40.6}); // client-node1, client-node2, node1-node2
+
+        String table = BenchTables.fig14Paths(rows, paths);
+        String line = table.lines().filter(l -> l.startsWith("L_CS=10 L_SS=20")).findFirst().orElseThrow();
+        String csv = BenchTables.fig14PathsCsv(rows, paths);
+
+        // path = (20.6 + 40.6 + 20.8) / 2 = 41.0; median gaps 42 (RR in advance) and 43 (at Init)
+        assertTrue(line.matches("L_CS=10 L_SS=20\\s+20\\.60\\s+40\\.60\\s+20\\.80\\s+40\\s+41\\.00\\s+1\\.00\\s+2\\.00"), line);
+        assertTrue(csv.lines().anyMatch(l -> l.equals("10,20,20.600,40.600,20.800,41.000,42.00,43.00")), csv);
+    }
 }
