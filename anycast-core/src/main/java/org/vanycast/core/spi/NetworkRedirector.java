@@ -3,6 +3,7 @@ package org.vanycast.core.spi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.OptionalInt;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -80,6 +81,18 @@ public interface NetworkRedirector {
          */
         default void confirm(Duration timeout) throws IOException {
             // a redirector that needs no answer is confirmed on commit
+        }
+
+        /**
+         * After {@link #confirm} returned: the sequence number of the binding the client
+         * confirmed. When {@code confirm} had to send the binding again (its acknowledgement was
+         * lost or refused), that is a newer one than {@link #commit} returned, and the next
+         * handoff of this client must count from it. Default: empty (the commit's sequence holds).
+         *
+         * @since 0.4.0
+         */
+        default OptionalInt confirmedSequence() {
+            return OptionalInt.empty();
         }
 
         /** Abandons the preparation; nothing was sent to the client. */

@@ -273,6 +273,8 @@ final class AcceptInit {
         Optional<String> unconfirmed = Optional.empty();
         try {
             committed.confirm(c.config.commitTimeout());
+            // a binding sent again by confirm has a newer sequence: the next handoff counts from it
+            committed.confirmedSequence().ifPresent(s -> c.sequences.update(init.client().getAddress(), s));
         } catch (IOException | RuntimeException e) {
             // Nothing to roll back to (the donor has released and the service has written on):
             // the client's traffic does not reach this node until a later binding does.

@@ -303,6 +303,7 @@ final class DonorHandoff {
                     c.sequences.update(client.getAddress(), p.commit(seq, c.config.commitTimeout()));
                     // resumed only once the client took it: it may have another node's binding
                     p.confirm(c.config.commitTimeout());
+                    p.confirmedSequence().ifPresent(s -> c.sequences.update(client.getAddress(), s));
                 }
             } catch (IOException e) {
                 why.append("; taking the binding back failed: ").append(e.getMessage());

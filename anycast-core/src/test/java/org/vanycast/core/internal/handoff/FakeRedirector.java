@@ -23,6 +23,11 @@ public final class FakeRedirector implements NetworkRedirector {
     public final AtomicInteger releases = new AtomicInteger();
     /** Preparations report that they commit without waiting (return routability done on Prepare). */
     public volatile boolean ready;
+    /**
+     * When positive, confirm sends the binding again with a sequence this much newer than the
+     * commit's, as a redirector does when the acknowledgement was lost, and reports it.
+     */
+    public volatile int rebindOnConfirm;
     /** When set, confirm waits for it: a client slow to acknowledge its binding. */
     public volatile CountDownLatch confirmGate;
     /** The threads commit and confirm ran on, in call order. */
@@ -47,6 +52,8 @@ public final class FakeRedirector implements NetworkRedirector {
         prepared.incrementAndGet();
         return new Preparation() {
             boolean committed;
+            int sequenceSent = -1;
+            java.util.OptionalInt confirmed = java.util.OptionalInt.empty();
 
             @Override
             public boolean readyToCommit() {
@@ -63,6 +70,7 @@ public final class FakeRedirector implements NetworkRedirector {
                 if (!bindings.update(client, node, sequence)) {
                     throw new IOException("binding refused: stale sequence " + sequence);
                 }
+                sequenceSent = sequence;
                 if (failCommitAfterBinding) {
                     throw new IOException("injected: failed after the Binding Update went out");
                 }
@@ -83,6 +91,19 @@ public final class FakeRedirector implements NetworkRedirector {
                         throw new IOException("interrupted", e);
                     }
                 }
+                int again = rebindOnConfirm;
+                if (again > 0 && sequenceSent >= 0) {
+                    int seq = (sequenceSent + again) & 0xFFFF;
+                    if (!bindings.update(client, node, seq)) {
+                        throw new IOException("binding refused: stale sequence " + seq);
+                    }
+                    confirmed = java.util.OptionalInt.of(seq);
+                }
+            }
+
+            @Override
+            public java.util.OptionalInt confirmedSequence() {
+                return confirmed;
             }
 
             @Override

@@ -101,6 +101,24 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldCountTheNextHandoffFromABindingThatConfirmHadToSendAgain() throws Exception {
+        n2.redirector.rebindOnConfirm = 2; // the acknowledgement was lost: confirm bound again, newer
+        n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ReceivedClient r = n2.coordinator.clientReceive(WAIT).orElseThrow();
+        await(() -> n2.events.size() == 1, "the acceptor's confirm");
+
+        // back to n1: its Binding Update must be newer than n2's second binding (sequence 1 + 2)
+        HandoffEvent back = n2.coordinator.clientHandoff(r.connection(), "n1", new byte[0])
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(HandoffOutcome.COMPLETED, back.outcome());
+        assertEquals("n1", servedBy());
+        Init second = (Init) net.log.stream().filter(s -> s.message() instanceof Init && s.from().equals("n2"))
+                .findFirst().orElseThrow().message();
+        assertEquals(3, second.mipv6Sequence());
+    }
+
+    @Test
     void shouldRefuseToMoveOneOfSeveralConnectionsOfTheSameClient() throws Exception {
         Loopback.Pair second = loopback.pair(); // same client host (loopback)
         n1.coordinator.track(second.server());

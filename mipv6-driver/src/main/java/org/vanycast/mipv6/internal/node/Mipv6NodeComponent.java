@@ -194,6 +194,8 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
         private final CompletableFuture<Boolean> translation;
         private volatile CompletableFuture<ReturnRoutabilityResult> tokens;
         private volatile boolean committed;
+        /** The sequence of the binding the client confirmed (after confirm), or -1. */
+        private volatile int confirmed = -1;
 
         /** @param tokens return routability started on Prepare, or null to run it at commit */
         RoPreparation(java.net.Inet6Address client, CompletableFuture<Boolean> translation,
@@ -226,11 +228,18 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
         }
 
         @Override
+        public java.util.OptionalInt confirmedSequence() {
+            int s = confirmed;
+            return s < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(s);
+        }
+
+        @Override
         public void confirm(Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
             try {
                 try {
                     dataPath.awaitBinding(client, timeout);
+                    confirmed = dataPath.sequence(client);
                     return;
                 } catch (IOException first) {
                     // lost or refused (e.g. its nonces expired meanwhile): once more from scratch
@@ -239,6 +248,7 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
                 }
                 Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 dataPath.bind(client, Math.max(0, dataPath.sequence(client)), left.plus(timeout));
+                confirmed = dataPath.sequence(client); // newer than the commit's
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
