@@ -248,14 +248,24 @@ class HandoffOverLoopbackTest {
         assertEquals(TrackedConnection.Handoff.NONE, donor.tracked(ch).handoff());
     }
 
-    @Test
-    void shouldRefuseBeforeActingWhenTheAcceptorCannotOpenTheDocumentAndKeepServingOnTheDonor() throws Exception {
+    private record Captured(SocketChannel connection, byte[] state) {
+    }
+
+    /** A 2 MiB download of {@code name} captured mid-body on the donor, the acceptor started. */
+    private Captured capturedMidBodyWithAcceptor(String name) throws Exception {
         startDonorAndConnect(settings());
-        client.get("/files/gone.bin?size=" + (2 << 20));
+        client.get("/files/" + name + "?size=" + (2 << 20));
         SocketChannel ch = donorConnectionMidBody();
         byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
-
         startAcceptor(settings());
+        return new Captured(ch, state);
+    }
+
+    @Test
+    void shouldRefuseBeforeActingWhenTheAcceptorCannotOpenTheDocumentAndKeepServingOnTheDonor() throws Exception {
+        Captured c = capturedMidBodyWithAcceptor("gone.bin");
+        SocketChannel ch = c.connection();
+        byte[] state = c.state();
         acceptor.documentsGone = true;
         acceptor.codec().validate(state); // well-formed: only opening the document tells
         IOException refused = assertThrows(IOException.class, () -> acceptor.codec().prepareRestore(state));
@@ -268,12 +278,9 @@ class HandoffOverLoopbackTest {
 
     @Test
     void shouldContinueFromAPreparedTakeOverAndLeaveADiscardedOneUnwritten() throws Exception {
-        startDonorAndConnect(settings());
-        client.get("/files/twice.bin?size=" + (2 << 20));
-        SocketChannel ch = donorConnectionMidBody();
-        byte[] state = donor.codec().capture(ch, TIMEOUT).orElseThrow();
-
-        startAcceptor(settings());
+        Captured c = capturedMidBodyWithAcceptor("twice.bin");
+        SocketChannel ch = c.connection();
+        byte[] state = c.state();
         acceptor.codec().prepareRestore(state).discard(); // an aborted handoff: nothing written
         acceptor.codec().prepareRestore(state).restore(ch);
         handedOff = ch;

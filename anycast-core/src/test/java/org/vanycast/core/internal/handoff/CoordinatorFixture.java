@@ -68,6 +68,14 @@ abstract class CoordinatorFixture {
         }
     }
 
+    /** The acceptor's service: a fake codec for every port, set on n2. */
+    FakeCodec acceptorCodec() {
+        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
+        codec.allPorts = true;
+        n2.codec = codec;
+        return codec;
+    }
+
     String servedBy() {
         return bindings.servedBy(client.getAddress(), "n1");
     }

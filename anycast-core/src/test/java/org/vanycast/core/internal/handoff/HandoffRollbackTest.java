@@ -177,10 +177,8 @@ class HandoffRollbackTest extends CoordinatorFixture {
 
     @Test
     void shouldRollBackBeforeRecreatingWhenTheAcceptorsServiceCannotContinue() throws Exception {
-        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
-        codec.allPorts = true;
+        FakeCodec codec = acceptorCodec();
         codec.refuse = "document /content/demo.bin is not on this node";
-        n2.codec = codec;
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
 
         assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
@@ -193,10 +191,8 @@ class HandoffRollbackTest extends CoordinatorFixture {
 
     @Test
     void shouldTakeBindingBackWhenTheAcceptorsServiceFailsToTakeTheLiveConnectionOver() throws Exception {
-        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
-        codec.allPorts = true;
+        FakeCodec codec = acceptorCodec();
         codec.failRestore = true;
-        n2.codec = codec;
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
 
         assertEquals(Reason.ACCEPTOR_ABORTED, x.reason());
@@ -212,9 +208,7 @@ class HandoffRollbackTest extends CoordinatorFixture {
 
     @Test
     void shouldDiscardTheServicesPreparedTakeOverWhenActivationFails() throws Exception {
-        FakeCodec codec = new FakeCodec(Integer.MIN_VALUE);
-        codec.allPorts = true;
-        n2.codec = codec;
+        FakeCodec codec = acceptorCodec();
         n2.migrator.failActivate = true;
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", FakeCodec.STATE));
 
