@@ -291,6 +291,15 @@ final class AcceptorSide {
         events.execute(() -> c.finished(event));
     }
 
+    /** Abandons every Prepare still waiting for its Init (the node stops). */
+    void abandonAll() {
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+            Pending p = it.next();
+            it.remove();
+            p.abandon();
+        }
+    }
+
     /** Closes preparations whose Init never came and forgets old completed handoffs. */
     void expire(long nowNanos) {
         completed.values().removeIf(d -> nowNanos - d.expiresNanos() > 0);

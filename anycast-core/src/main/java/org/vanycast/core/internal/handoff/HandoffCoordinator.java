@@ -193,6 +193,15 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         return acceptor.pendingCount();
     }
 
+    /**
+     * The node stops: frees what the Prepares still waiting for their Init hold (prepared
+     * redirections, the services' prepared take-overs with their open documents). Their donors
+     * time out and resume their clients.
+     */
+    public void abandonPending() {
+        acceptor.abandonAll();
+    }
+
     /** Periodic housekeeping: expires Prepares whose Init never came. */
     public void tick() {
         acceptor.expire(clock.nanoTime());

@@ -281,6 +281,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         if (channel != null) {
             channel.close();
         }
+        if (coordinator != null) {
+            coordinator.abandonPending();
+        }
         executor.shutdownNow();
         housekeeper.shutdownNow();
     }

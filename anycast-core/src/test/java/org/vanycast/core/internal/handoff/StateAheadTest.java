@@ -72,6 +72,21 @@ class StateAheadTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldFreeWhatWaitingPreparesHoldWhenTheNodeStops() {
+        FakeCodec codec = acceptorCodec();
+        n2.coordinator.onMessage("n1", new Prepare(77, TestNode.GROUP.logicalAddress(), client, 30_000));
+        n2.coordinator.onMessage("n1", new StateAhead(77, List.of(new StateAhead.Entry(8080, FakeCodec.STATE))));
+        assertEquals(1, n2.coordinator.pendingPreparations());
+        assertEquals(1, codec.prepared.get());
+
+        n2.coordinator.abandonPending();
+
+        assertEquals(0, n2.coordinator.pendingPreparations());
+        assertEquals(1, codec.discarded.get(), "the open document closed");
+        assertEquals(1, n2.redirector.closedUnused.get(), "the prepared redirection abandoned unsent");
+    }
+
+    @Test
     void shouldUseAPreparedTakeOverOnlyForTheSameStateOnTheSamePortInTheSamePlace() {
         AtomicInteger discarded = new AtomicInteger();
         AppStateCodec.Restore a = new CountingRestore(discarded);
