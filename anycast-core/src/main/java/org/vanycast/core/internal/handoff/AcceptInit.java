@@ -138,14 +138,7 @@ final class AcceptInit {
     /** Frees the prepared take-overs the handoff did not reach (nothing was written on them). */
     private void discardRestores() {
         for (int i = handedOver; i < restores.size(); i++) {
-            Optional<AppStateCodec.Restore> r = restores.get(i);
-            if (r.isPresent()) {
-                try {
-                    r.get().discard();
-                } catch (RuntimeException e) {
-                    LOG.debug("discarding a prepared restore: {}", e.toString());
-                }
-            }
+            restores.get(i).ifPresent(PreparedStates::discardQuietly);
         }
         handedOver = restores.size();
     }

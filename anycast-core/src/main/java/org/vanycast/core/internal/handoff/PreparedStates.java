@@ -48,12 +48,17 @@ final class PreparedStates {
             AppStateCodec.Restore r = restores[i];
             restores[i] = null;
             if (r != null) {
-                try {
-                    r.discard();
-                } catch (RuntimeException e) {
-                    LOG.debug("discarding a take-over prepared ahead: {}", e.toString());
-                }
+                discardQuietly(r);
             }
+        }
+    }
+
+    /** {@link AppStateCodec.Restore#discard}, a failure only logged: nothing was written on it. */
+    static void discardQuietly(AppStateCodec.Restore r) {
+        try {
+            r.discard();
+        } catch (RuntimeException e) {
+            LOG.debug("discarding a prepared take-over: {}", e.toString());
         }
     }
 }

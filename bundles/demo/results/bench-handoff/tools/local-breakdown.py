@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Medians of the handoff path's pieces from the node logs of a debug run of the local bench.
+
+Usage: local-breakdown.py <out>/runs/local/logs
+The run must have the debug loggers on (see ../README.md, "Where the local work goes"); lines of
+the warm-up handoffs (thread vanycast-tcp-warmup) are left out.
+"""
+import glob
+import re
+import statistics
+import sys
+
+PATTERNS = [
+    (r'closing its earlier frozen copy (\d+) us, restore (\d+) us', ['re-create: close earlier copy', 're-create: kernel restore']),
+    (r'translation (\d+) us, build (\d+) us, send (\d+) us', ['BU: translation', 'BU: build', 'BU: send']),
+    (r'live (\d+) us after the Init arrived \(checks (\d+), re-create (\d+), binding sent (\d+), activate (\d+)',
+     ['acceptor: Init -> live', 'acceptor: checks', 'acceptor: re-create', 'acceptor: BU', 'acceptor: activate']),
+    (r'sent Init to \S+: \d+ bytes, encode (\d+) us, tls write (\d+) us, from (\d+) to (\d+)',
+     ['Init: encode', 'Init: TLS write', None, None]),
+    (r'received Init from \S+: \d+ bytes, body read \d+ us, decode (\d+) us, header at (\d+) to (\d+)',
+     ['Init: decode', None, None]),
+]
+
+
+def main(logs):
+    values, sent, received = {}, [], []
+    for f in glob.glob(logs + '/node*.log'):
+        for line in open(f, encoding='utf-8', errors='replace'):
+            if 'warmup' in line:
+                continue
+            for pattern, names in PATTERNS:
+                m = re.search(pattern, line)
+                if not m:
+                    continue
+                for name, v in zip(names, m.groups()):
+                    if name:
+                        values.setdefault(name, []).append(int(v))
+                if pattern.startswith('sent Init'):
+                    sent.append(int(m.group(3)))
+                elif pattern.startswith('received Init'):
+                    received.append(int(m.group(2)))
+    # each Init write (monotonic start, us) to the first reader header at most 100 ms later
+    received.sort()
+    for start in sorted(sent):
+        later = [r for r in received if 0 <= r - start < 100_000]
+        if later:
+            values.setdefault('Init: write start -> acceptor reader', []).append(later[0] - start)
+    for name in sorted(values):
+        v = sorted(values[name])
+        print(f'{name:40s} n={len(v):4d}  median {statistics.median(v):7.0f} us  p90 {v[int(len(v) * 0.9)]:7.0f} us')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
