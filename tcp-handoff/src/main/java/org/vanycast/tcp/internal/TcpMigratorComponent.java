@@ -34,7 +34,7 @@ public final class TcpMigratorComponent implements ConnectionMigrator {
         @AttributeDefinition(description = "How many loopback migrations over [::1] warm the handoff path up"
                 + " (class loading, JNA binding, JIT) on a background thread when the migrator starts, so the"
                 + " node's first real handoff is not the slow one; 0 turns the warm-up off")
-        int warmupMigrations() default 10;
+        int warmupMigrations() default 300;
     }
 
     /** How long deactivation waits for a cancelled warm-up to finish its migration in progress. */

@@ -22,6 +22,7 @@ import org.vanycast.core.api.LeaveRefusedException;
 import org.vanycast.core.api.MemberInfo;
 import org.vanycast.core.api.NodeRole;
 import org.vanycast.core.api.ReceivedClient;
+import org.vanycast.core.internal.channel.ChannelWarmup;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
 import org.vanycast.core.internal.handoff.HandoffClock;
 import org.vanycast.core.internal.handoff.HandoffCoordinator;
@@ -45,6 +46,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     private final ExecutorService executor;
     private final ScheduledExecutorService housekeeper;
     private TlsNodeChannel channel;
+    /** Warms the channel's code up at start (its own loopback channels); cancelled on stop. */
+    private ChannelWarmup warmup;
     private HandoffCoordinator coordinator;
     private GroupMembership membership;
     private volatile boolean contactPending;
@@ -77,6 +80,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         coordinator = new HandoffCoordinator(settings.node(), settings.group(), channel, drivers, settings.handoff(),
                 HandoffClock.SYSTEM, executor);
         InetSocketAddress bound = channel.start(settings.channel());
+        warmup = new ChannelWarmup(credentials, settings.warmupRounds());
+        warmup.start();
         MembershipConfig mc = new MembershipConfig(settings.node(), settings.group().name(),
                 settings.membership().getAddress(), settings.membership().getPort(), settings.initialHosts(),
                 settings.backups(), settings.failureTimeout(), settings.reportInterval(), bound);
@@ -256,6 +261,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
                     + " client(s); not leaving (force the leave to drop them)");
         }
         membership.leave(true, left);
+        if (warmup != null) {
+            warmup.cancel();
+        }
         channel.close();
         LOG.info("node {} left group {} ({} client(s) handed off)", settings.node(), settings.group().name(),
                 clients.size() - left);
@@ -264,6 +272,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     /** For failure tests: stop as a killed process would (no leave, no handoffs). */
     public void crash() throws Exception {
         membership.crash();
+        if (warmup != null) {
+            warmup.cancel();
+        }
         channel.close();
         executor.shutdownNow();
         housekeeper.shutdownNow();
@@ -277,6 +288,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
             }
         } catch (RuntimeException e) {
             LOG.debug("leaving on close: {}", e.toString());
+        }
+        if (warmup != null) {
+            warmup.cancel();
         }
         if (channel != null) {
             channel.close();

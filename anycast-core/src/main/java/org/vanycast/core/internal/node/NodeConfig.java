@@ -48,4 +48,9 @@ public @interface NodeConfig {
     long done_timeout_ms() default 5000;
 
     long replay_window_ms() default 30000;
+
+    @AttributeDefinition(description = "How many handoff exchanges (Prepare, StateAhead, Init, Done) the node sends"
+            + " itself over loopback when it starts, so that the group channel's code is compiled before the first"
+            + " real handoff; 0 turns the warm-up off")
+    int warmup_rounds() default NodeSettings.DEFAULT_WARMUP_ROUNDS;
 }

@@ -13,10 +13,14 @@ import org.vanycast.core.internal.handoff.HandoffConfig;
  *
  * @param channel    where the group channel (Prepare/Init/Done) listens; also what peers are told
  * @param membership where the membership transport listens
+ * @param warmupRounds how many handoff exchanges warm the group channel up at start (0: none)
  */
 public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
         InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
-        Duration reportInterval, double weight, HandoffConfig handoff) {
+        Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds) {
+    /** The default warm-up ({@code warmup.rounds}). */
+    public static final int DEFAULT_WARMUP_ROUNDS = 2000;
+
     public NodeSettings {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(group, "group");
@@ -31,5 +35,16 @@ public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSock
         if (!(weight >= 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("weight must be a finite number >= 0: " + weight);
         }
+        if (warmupRounds < 0) {
+            throw new IllegalArgumentException("warmup.rounds must be >= 0: " + warmupRounds);
+        }
+    }
+
+    /** Settings with the default warm-up. */
+    public NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel, InetSocketAddress membership,
+            List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout, Duration reportInterval, double weight,
+            HandoffConfig handoff) {
+        this(node, group, caDir, channel, membership, initialHosts, backups, failureTimeout, reportInterval, weight, handoff,
+                DEFAULT_WARMUP_ROUNDS);
     }
 }

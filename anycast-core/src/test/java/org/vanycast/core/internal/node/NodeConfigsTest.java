@@ -20,13 +20,26 @@ class NodeConfigsTest {
         assertEquals(3, NodeConfigs.settings(c).initialHosts().size());
     }
 
+    @Test
+    void shouldWarmTheChannelUpByDefaultAndRefuseANegativeWarmUp() {
+        assertEquals(NodeSettings.DEFAULT_WARMUP_ROUNDS, NodeConfigs.settings(config(new String[0])).warmupRounds());
+        NodeConfig negative = config(new String[0], -1);
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> NodeConfigs.settings(negative));
+        assertTrue(x.getMessage().startsWith("warmup.rounds"), x.getMessage());
+    }
+
     static NodeConfig config(String[] hosts) {
+        return config(hosts, NodeSettings.DEFAULT_WARMUP_ROUNDS);
+    }
+
+    static NodeConfig config(String[] hosts, int warmupRounds) {
         return (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
                 new Class<?>[] {NodeConfig.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "node_name" -> "n1";
                     case "logical_address" -> "fd00:1::100";
                     case "ca_dir" -> "/tmp/ca";
                     case "initial_hosts" -> hosts;
+                    case "warmup_rounds" -> warmupRounds;
                     default -> m.getDefaultValue();
                 });
     }
