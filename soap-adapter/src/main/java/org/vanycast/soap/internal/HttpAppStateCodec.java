@@ -2,9 +2,12 @@ package org.vanycast.soap.internal;
 
 import org.vanycast.soap.spi.AdoptionTarget;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +22,9 @@ import org.vanycast.core.spi.MalformedStateException;
 import org.vanycast.soap.api.HandoffSettings;
 import org.vanycast.soap.api.ResumableResponse;
 import org.vanycast.soap.internal.state.HttpAppState;
+import org.vanycast.soap.internal.state.Framing;
 import org.vanycast.soap.internal.state.HttpStateFormat;
+import org.vanycast.soap.internal.state.ResponseProgress;
 
 /**
  * {@link AppStateCodec} for HTTP/1.1 connections served by a Vanycast connector (SOAP over
@@ -158,20 +163,56 @@ public final class HttpAppStateCodec implements AppStateCodec {
     private PreparedTakeOver prepare(byte[] state) throws IOException {
         HttpAppState s = check(HttpStateFormat.decode(incoming(state)));
         if (s.kind() != HttpAppState.Kind.CONTINUE) {
-            return new PreparedTakeOver(s, null);
+            return new PreparedTakeOver(s, null, EMPTY);
         }
         ResumableResponse r = handoff.resumable(s.resumable());
-        return new PreparedTakeOver(s, r.openBody(s.request(), s.progress().bodySent()));
+        InputStream rest = r.openBody(s.request(), s.progress().bodySent());
+        if (!MovableContinuation.movable(s)) {
+            return new PreparedTakeOver(s, rest, EMPTY);
+        }
+        try {
+            return new PreparedTakeOver(s, rest, readHead(rest, s.progress()));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(rest);
+            throw e;
+        }
     }
 
-    /** A decoded state and, for a response in progress, its open rest; used once or discarded. */
+    /**
+     * The first body bytes the continuation writes, read while the take-over is prepared (the
+     * donor still drains): at most {@link #HEAD_BYTES}, never past a declared length.
+     */
+    private static byte[] readHead(InputStream rest, ResponseProgress p) throws IOException {
+        long want = p.framing() == Framing.LENGTH ? Math.min(HEAD_BYTES, p.lengthRemaining()) : HEAD_BYTES;
+        byte[] head = new byte[(int) want];
+        int got = 0;
+        while (got < head.length) {
+            int r = rest.read(head, got, head.length - got);
+            if (r < 0) {
+                break; // a short body: the continuation finds out and says so
+            }
+            got += r;
+        }
+        return got == head.length ? head : java.util.Arrays.copyOf(head, got);
+    }
+
+    /**
+     * A decoded state and, for a response in progress, its open rest; used once or discarded.
+     * A movable response's first bytes ({@code head}, read ahead) are written by
+     * {@link #restore} itself, on the caller's thread right after activation, as far as the
+     * socket takes them without waiting: the client's first data from this node then follows
+     * the Binding Update without waiting for the continuation pool's thread; that thread writes
+     * the rest.
+     */
     private final class PreparedTakeOver implements Restore {
         private final HttpAppState s;
         private final InputStream rest;
+        private final byte[] head;
 
-        PreparedTakeOver(HttpAppState s, InputStream rest) {
+        PreparedTakeOver(HttpAppState s, InputStream rest, byte[] head) {
             this.s = s;
             this.rest = rest;
+            this.head = head;
         }
 
         @Override
@@ -207,13 +248,26 @@ public final class HttpAppStateCodec implements AppStateCodec {
                 }
                 case CONTINUE -> {
                     MovableContinuation m = MovableContinuation.movable(s) ? new MovableContinuation(s) : null;
+                    HttpAppState from = s;
+                    InputStream body = rest;
+                    if (m != null && head.length > 0) {
+                        int w = writeHead(connection);
+                        m.afterWrite(w); // counted, so a later handoff describes the body from here on
+                        ResponseProgress p = s.progress();
+                        from = HttpAppState.resume(s.pendingInput(), s.request(), s.resumable(), new ResponseProgress(
+                                p.framing(), p.contentLength(), p.bodySent() + w, p.chunkPhase(), 0, p.closeAfter()));
+                        body = w == head.length ? rest
+                                : new SequenceInputStream(new ByteArrayInputStream(head, w, head.length - w), rest);
+                    }
                     if (m != null) {
                         continuing.put(connection, m);
                     }
+                    HttpAppState state = from;
+                    InputStream remaining = body;
                     try {
                         return CompletableFuture.runAsync(() -> {
                             try {
-                                continueResponse(connection, s, rest, target, m);
+                                continueResponse(connection, state, remaining, target, m);
                             } finally {
                                 continuing.remove(connection);
                             }
@@ -227,7 +281,35 @@ public final class HttpAppStateCodec implements AppStateCodec {
                 default -> throw new IllegalStateException(s.kind().toString());
             }
         }
+
+        /**
+         * Writes what of {@link #head} the socket takes at once, never waiting for the client;
+         * @return the bytes written (0 when the write failed: the continuation meets the failure
+         *         again and ends the connection as it would have)
+         */
+        private int writeHead(SocketChannel connection) {
+            try {
+                boolean blocking = connection.isBlocking();
+                if (blocking) {
+                    connection.configureBlocking(false);
+                }
+                try {
+                    return connection.write(ByteBuffer.wrap(head));
+                } finally {
+                    if (blocking) {
+                        connection.configureBlocking(true);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{}: first bytes of the continued response not written here: {}", connection, e.toString());
+                return 0;
+            }
+        }
     }
+
+    /** Read ahead of a continued response, at most: about 11 segments, what a fresh congestion window sends at once. */
+    static final int HEAD_BYTES = 16 * 1024;
+    private static final byte[] EMPTY = new byte[0];
 
     private static void closeQuietly(InputStream in) {
         if (in == null) {
