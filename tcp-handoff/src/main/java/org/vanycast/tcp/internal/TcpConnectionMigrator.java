@@ -1,6 +1,7 @@
 package org.vanycast.tcp.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -43,6 +44,9 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private final FreezeMode mode;
     private final LongSupplier nanoClock;
     private final Duration releaseGrace;
+    /** What {@link #rehearse()} decodes: a made-up connection on [::1]. */
+    private static final byte[] REHEARSAL_STATE = rehearsalState();
+    private volatile boolean rehearsalFailed;
     private final Worker worker;
     private final Freezer freezer;
     private final Map<ConnectionKey, PendingRelease> pending = new ConcurrentHashMap<>();
@@ -150,6 +154,41 @@ public final class TcpConnectionMigrator implements TcpMigrator {
                     (System.nanoTime() - t1) / 1000);
         }
         return new RecreatedTcpConnection(fd, s);
+    }
+
+    /**
+     * Decodes a made-up state and opens, filters and closes a repair-mode socket on
+     * {@code [::1]} (never connected: nothing reaches any wire), so that the code and the
+     * kernel paths of {@link #recreate} are warm when a state arrives.
+     */
+    @Override
+    public void rehearse() {
+        try {
+            TcpConnectionState s = TcpStateCodec.decode(REHEARSAL_STATE);
+            int fd = TcpRepair.openRepairSocket(new InetSocketAddress(s.local().getAddress(), 0));
+            try {
+                SocketFilter.attachDropAll(fd);
+            } finally {
+                TcpRepair.closeQuietly(fd);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!rehearsalFailed) {
+                rehearsalFailed = true; // once: a node without [::1] would log it at every call
+                LOG.debug("rehearsing a re-creation failed (harmless): {}", e.toString());
+            }
+        }
+    }
+
+    private static byte[] rehearsalState() {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try {
+            lo = InetAddress.getByName("::1");
+        } catch (java.net.UnknownHostException e) {
+            // a literal: never thrown
+        }
+        return TcpStateCodec.encode(new TcpConnectionState(new InetSocketAddress(lo, 8080), new InetSocketAddress(lo, 50000),
+                1, 1, 1440, new TcpRepair.Options(true, true, true, 7, 7), 1, new TcpRepair.Window(1, 65535, 65535, 65535, 1),
+                87040, new byte[0], new byte[0], new byte[0]));
     }
 
     void scheduleRelease(ConnectionKey key, SocketChannel channel) {

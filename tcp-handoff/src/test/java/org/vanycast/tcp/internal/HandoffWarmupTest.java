@@ -66,6 +66,32 @@ class HandoffWarmupTest {
         }
     }
 
+    /** The acceptor's rehearsal while it waits for an Init: real repair sockets, none left, nothing on a wire. */
+    @Test
+    void shouldRehearseARecreationWithoutLeavingASocketOrDescriptor() throws Exception {
+        TcpConnectionMigrator m = testbed.node(1).call(() -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER, LONG_GRACE));
+        try {
+            long before = openDescriptors();
+            testbed.node(1).call(() -> {
+                for (int i = 0; i < 200; i++) {
+                    m.rehearse();
+                }
+                return null;
+            });
+            assertEquals(before, openDescriptors(), "every rehearsal's socket closed");
+            assertEquals(List.of(), loopbackSockets("n1"), "no socket left on [::1]");
+            assertEquals(0, m.pendingReleases());
+        } finally {
+            m.close();
+        }
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** Real handoffs between the two nodes while both nodes' migrators warm up on their loopbacks. */
     @ParameterizedTest
     @EnumSource(FreezeMode.class)

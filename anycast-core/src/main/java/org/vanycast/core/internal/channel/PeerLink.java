@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,6 +25,12 @@ import org.vanycast.core.internal.wire.WireCodec;
 /** One authenticated TLS connection to a peer node; both sides send and receive on it. */
 final class PeerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+    /**
+     * Between two polls for an awaited message: short, but the core is not held (spinning on it
+     * instead slowed the handoffs down on the 2-vCPU test machine, where the download's own
+     * processes need both cores meanwhile).
+     */
+    static final long PARK_NANOS = 50_000;
 
     private final String peer;
     private final SSLSocket socket;
@@ -163,9 +170,17 @@ final class PeerLink implements AutoCloseable {
      * counted; a bad header means the framing is lost, so the link is closed.
      */
     void readLoop(NodeTransport.Inbound inbound, Runnable malformed, Consumer<PeerLink> onClose) {
+        readLoop(inbound, malformed, onClose, () -> HotWait.NONE);
+    }
+
+    /** As above; while {@code hot} expects a message from the peer, the reader spins instead of blocking. */
+    void readLoop(NodeTransport.Inbound inbound, Runnable malformed, Consumer<PeerLink> onClose,
+            java.util.function.Supplier<HotWait> hot) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024))) {
+            InputStream wire = tcp.getInputStream();
             byte[] header = new byte[WireCodec.HEADER_BYTES];
             while (!closed) {
+                awaitHot(hot.get(), in, wire);
                 in.readFully(header);
                 int length;
                 try {
@@ -209,6 +224,38 @@ final class PeerLink implements AutoCloseable {
         } finally {
             close();
             onClose.accept(this);
+        }
+    }
+
+    /**
+     * Polls, every {@link #PARK_NANOS}, while {@code hot} expects a message from the peer and
+     * none has arrived (decrypted data buffered, or bytes in the kernel's receive queue),
+     * rehearsing now and then; returns at once when nothing is expected, and after
+     * {@link HotWait#maxSpinNanos()} at most.
+     */
+    private void awaitHot(HotWait hot, InputStream in, InputStream wire) throws IOException {
+        long start = 0;
+        long rehearsed = 0;
+        while (!closed && hot.expecting(peer)) {
+            if (in.available() > 0 || wire.available() > 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (start == 0) {
+                start = now;
+            } else if (now - start > hot.maxSpinNanos()) {
+                return; // long enough: block as usual
+            }
+            if (rehearsed == 0 || now - rehearsed >= hot.rehearseEveryNanos()) {
+                try {
+                    hot.rehearse(peer);
+                } catch (RuntimeException e) {
+                    LOG.debug("rehearsal for {} failed: {}", peer, e.toString());
+                }
+                rehearsed = System.nanoTime();
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+            }
         }
     }
 

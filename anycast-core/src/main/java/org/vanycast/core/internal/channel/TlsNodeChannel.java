@@ -48,6 +48,8 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private final ScheduledThreadPoolExecutor watchdog;
     private volatile ServerSocket server;
     private volatile boolean closed;
+    /** What the links' readers do while a message is imminent; none until {@link #hotWait(HotWait)}. */
+    private volatile HotWait hotWait = HotWait.NONE;
 
     public TlsNodeChannel(NodeCredentials credentials, Function<String, Optional<InetSocketAddress>> resolver,
             Inbound inbound, Duration timeout) throws GeneralSecurityException {
@@ -80,6 +82,11 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         t.start();
         LOG.debug("{} accepting group channel connections on {}", self, s.getLocalSocketAddress());
         return (InetSocketAddress) s.getLocalSocketAddress();
+    }
+
+    /** Has the links' readers spin instead of block while {@code h} expects a message from their peer. */
+    public void hotWait(HotWait h) {
+        hotWait = h == null ? HotWait.NONE : h;
     }
 
     public long rejectedHandshakes() {
@@ -215,7 +222,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
             if (old != null && old != link) {
                 LOG.debug("{}: {} reconnected", self, peer);
             }
-            link.readLoop(inbound, malformedFrames::incrementAndGet, l -> links.remove(l.peer(), l));
+            link.readLoop(inbound, malformedFrames::incrementAndGet, l -> links.remove(l.peer(), l), () -> hotWait);
         } catch (IOException e) {
             closeQuietly(s, tcp);
         }
@@ -225,7 +232,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         PeerLink link = new PeerLink(peer, s, tcp, watchdog);
         links.put(peer, link);
         Thread t = new Thread(() -> link.readLoop(inbound, malformedFrames::incrementAndGet,
-                l -> links.remove(l.peer(), l)), "vanycast-channel-out-" + self + "-" + peer);
+                l -> links.remove(l.peer(), l), () -> hotWait), "vanycast-channel-out-" + self + "-" + peer);
         t.setDaemon(true);
         t.start();
         return link;

@@ -25,6 +25,7 @@ import org.vanycast.core.api.HandoffFailedException.Reason;
 import org.vanycast.core.api.HandoffListener;
 import org.vanycast.core.api.HandoffRole;
 import org.vanycast.core.api.ReceivedClient;
+import org.vanycast.core.internal.channel.HotWait;
 import org.vanycast.core.internal.channel.NodeTransport;
 import org.vanycast.core.internal.wire.Abort;
 import org.vanycast.core.internal.wire.Done;
@@ -218,6 +219,34 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
                 h.acceptorLeft();
             }
         }
+    }
+
+    /**
+     * How the group channel's readers wait for an Init announced by a Prepare: spinning for at
+     * most {@code maxSpin} and rehearsing the acceptor's part meanwhile ({@link HotWait}), or,
+     * with a zero {@code maxSpin}, blocking as usual.
+     */
+    public HotWait hotWait(Duration maxSpin) {
+        if (maxSpin.isZero() || maxSpin.isNegative()) {
+            return HotWait.NONE;
+        }
+        long max = maxSpin.toNanos();
+        return new HotWait() {
+            @Override
+            public boolean expecting(String peer) {
+                return acceptor.expecting(peer);
+            }
+
+            @Override
+            public void rehearse(String peer) {
+                acceptor.rehearse(peer);
+            }
+
+            @Override
+            public long maxSpinNanos() {
+                return max;
+            }
+        };
     }
 
     @Override

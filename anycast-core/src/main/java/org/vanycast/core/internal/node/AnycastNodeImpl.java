@@ -79,6 +79,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
                 Duration.ofSeconds(5));
         coordinator = new HandoffCoordinator(settings.node(), settings.group(), channel, drivers, settings.handoff(),
                 HandoffClock.SYSTEM, executor);
+        channel.hotWait(coordinator.hotWait(settings.hotWait()));
         InetSocketAddress bound = channel.start(settings.channel());
         warmup = new ChannelWarmup(credentials, settings.warmupRounds());
         warmup.start();

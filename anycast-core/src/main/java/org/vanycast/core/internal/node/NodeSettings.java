@@ -14,12 +14,15 @@ import org.vanycast.core.internal.handoff.HandoffConfig;
  * @param channel    where the group channel (Prepare/Init/Done) listens; also what peers are told
  * @param membership where the membership transport listens
  * @param warmupRounds how many handoff exchanges warm the group channel up at start (0: none)
+ * @param hotWait    how long at most the channel's reader polls for an Init announced by a Prepare (0: blocks)
  */
 public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
         InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
-        Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds) {
+        Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds, Duration hotWait) {
     /** The default warm-up ({@code warmup.rounds}). */
     public static final int DEFAULT_WARMUP_ROUNDS = 2000;
+    /** The default longest poll for an Init ({@code hot.wait.ms}). */
+    public static final long DEFAULT_HOT_WAIT_MS = 1000;
 
     public NodeSettings {
         Objects.requireNonNull(node, "node");
@@ -38,13 +41,17 @@ public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSock
         if (warmupRounds < 0) {
             throw new IllegalArgumentException("warmup.rounds must be >= 0: " + warmupRounds);
         }
+        Objects.requireNonNull(hotWait, "hotWait");
+        if (hotWait.isNegative()) {
+            throw new IllegalArgumentException("hot.wait.ms must be >= 0: " + hotWait.toMillis());
+        }
     }
 
-    /** Settings with the default warm-up. */
+    /** Settings with the default warm-up and hot wait. */
     public NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel, InetSocketAddress membership,
             List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout, Duration reportInterval, double weight,
             HandoffConfig handoff) {
         this(node, group, caDir, channel, membership, initialHosts, backups, failureTimeout, reportInterval, weight, handoff,
-                DEFAULT_WARMUP_ROUNDS);
+                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS));
     }
 }

@@ -101,6 +101,71 @@ class TlsNodeChannelTest {
         assertEquals(new Received("n2", new Done(7, 1, 1, 2, 3)), in1.poll(10, TimeUnit.SECONDS));
     }
 
+    /** Counts what a reader asked of it; expects a message from {@code from} while {@code on}. */
+    static final class CountingHotWait implements HotWait {
+        final java.util.concurrent.atomic.AtomicInteger rehearsals = new java.util.concurrent.atomic.AtomicInteger();
+        final String from;
+        final long maxNanos;
+        volatile boolean on = true;
+
+        CountingHotWait(String from, Duration max) {
+            this.from = from;
+            this.maxNanos = max.toNanos();
+        }
+
+        @Override
+        public boolean expecting(String peer) {
+            return on && peer.equals(from);
+        }
+
+        @Override
+        public void rehearse(String peer) {
+            assertEquals(from, peer);
+            rehearsals.incrementAndGet();
+        }
+
+        @Override
+        public long maxSpinNanos() {
+            return maxNanos;
+        }
+    }
+
+    @Test
+    void shouldRehearseWhileAnAnnouncedMessageIsAwaitedAndDeliverItWhenItComes() throws Exception {
+        BlockingQueue<Received> in1 = new LinkedBlockingQueue<>();
+        BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();
+        TlsNodeChannel n1 = start(group, "n1", in1);
+        TlsNodeChannel n2 = start(group, "n2", in2);
+        n1.send("n2", prepare(1)); // the link exists, n2's reader waits on it
+        assertEquals(new Received("n1", prepare(1)), in2.poll(10, TimeUnit.SECONDS));
+
+        CountingHotWait hot = new CountingHotWait("n1", Duration.ofSeconds(30));
+        n2.hotWait(hot);
+        n1.send("n2", prepare(2)); // wakes the blocked reader, which then spins for the next one
+        assertEquals(new Received("n1", prepare(2)), in2.poll(10, TimeUnit.SECONDS));
+        await(() -> hot.rehearsals.get() >= 3, "the spinning reader to rehearse");
+        n1.send("n2", prepare(3));
+        assertEquals(new Received("n1", prepare(3)), in2.poll(10, TimeUnit.SECONDS));
+        hot.on = false;
+    }
+
+    @Test
+    void shouldBlockAsUsualOnceTheSpinHasLastedItsLongest() throws Exception {
+        BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();
+        TlsNodeChannel n1 = start(group, "n1", new LinkedBlockingQueue<>());
+        TlsNodeChannel n2 = start(group, "n2", in2);
+        CountingHotWait hot = new CountingHotWait("n1", Duration.ofMillis(20));
+        n2.hotWait(hot);
+        n1.send("n2", prepare(1));
+        assertEquals(new Received("n1", prepare(1)), in2.poll(10, TimeUnit.SECONDS));
+        Thread.sleep(300); // well past the longest spin: the reader blocks again
+        int settled = hot.rehearsals.get();
+        Thread.sleep(200);
+        assertEquals(settled, hot.rehearsals.get(), "no rehearsal after the longest spin");
+        n1.send("n2", prepare(2));
+        assertEquals(new Received("n1", prepare(2)), in2.poll(10, TimeUnit.SECONDS));
+    }
+
     @Test
     void shouldRejectPeerWhoseCertificateIsFromAnotherAuthority() throws Exception {
         BlockingQueue<Received> in2 = new LinkedBlockingQueue<>();

@@ -34,6 +34,7 @@ public final class FakeMigrator implements ConnectionMigrator {
     public final AtomicInteger released = new AtomicInteger();
     public final AtomicInteger resumed = new AtomicInteger();
     public final AtomicInteger recreated = new AtomicInteger();
+    public final AtomicInteger rehearsals = new AtomicInteger();
     public final AtomicInteger activated = new AtomicInteger();
     public final AtomicInteger closedSilently = new AtomicInteger();
     private final Loopback loopback;
@@ -45,6 +46,11 @@ public final class FakeMigrator implements ConnectionMigrator {
     @Override
     public Optional<String> unavailabilityCause() {
         return Optional.empty();
+    }
+
+    @Override
+    public void rehearse() {
+        rehearsals.incrementAndGet();
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class FakeRedirector implements NetworkRedirector {
     public final AtomicInteger prepared = new AtomicInteger();
     public final AtomicInteger closedUnused = new AtomicInteger();
     public final AtomicInteger releases = new AtomicInteger();
+    public final AtomicInteger rehearsals = new AtomicInteger();
     /** Preparations report that they commit without waiting (return routability done on Prepare). */
     public volatile boolean ready;
     /**
@@ -99,6 +100,11 @@ public final class FakeRedirector implements NetworkRedirector {
                     }
                     confirmed = java.util.OptionalInt.of(seq);
                 }
+            }
+
+            @Override
+            public void rehearse() {
+                rehearsals.incrementAndGet();
             }
 
             @Override

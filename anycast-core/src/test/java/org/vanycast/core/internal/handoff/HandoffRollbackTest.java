@@ -105,8 +105,9 @@ class HandoffRollbackTest extends CoordinatorFixture {
         n2.migrator.recreateGate = new java.util.concurrent.CountDownLatch(1);
         HandoffFailedException x = failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]));
         assertEquals(Reason.DONE_TIMEOUT, x.reason());
-        await(() -> net.log.stream().anyMatch(s -> s.message() instanceof Abort a && a.reason().equals(AbortReason.TIMEOUT)),
-                "the donor's Abort");
+        // handled by the acceptor, not only sent: it must know the donor gave up before it goes on
+        await(() -> net.delivered.stream().anyMatch(s -> s.message() instanceof Abort a
+                && a.reason().equals(AbortReason.TIMEOUT)), "the acceptor to take in the donor's Abort");
 
         n2.migrator.recreateGate.countDown(); // the slow acceptor carries on
 

@@ -22,6 +22,8 @@ final class InMemoryTransport {
 
     private final Map<String, NodeTransport.Inbound> nodes = new ConcurrentHashMap<>();
     final List<Sent> log = new CopyOnWriteArrayList<>();
+    /** Sends the receiver has finished handling (its onMessage returned); {@link #log} has them from the start. */
+    final List<Sent> delivered = new CopyOnWriteArrayList<>();
     volatile Predicate<Sent> lose = s -> false;
     /**
      * Matching sends block, like a write to a stalled peer, until the link is dropped or their
@@ -67,6 +69,7 @@ final class InMemoryTransport {
                     return;
                 }
                 target.onMessage(self, WireCodec.decode(WireCodec.encode(message)));
+                delivered.add(s);
             }
 
             @Override

@@ -259,6 +259,14 @@ public final class MobileNodeDataPath implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Builds and drops one Binding Update for a made-up correspondent (nothing is sent, no
+     * session kept): what {@link #sendHandoff} builds, kept warm while a handoff is imminent.
+     */
+    public void rehearseHandoff() {
+        buildThrowaway(1);
+    }
+
     /** @return the bytes of {@code count} Binding Updates built and dropped, or -1 when building failed */
     private int buildThrowaway(int count) {
         try {

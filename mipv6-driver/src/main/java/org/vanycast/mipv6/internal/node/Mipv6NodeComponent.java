@@ -227,6 +227,12 @@ public final class Mipv6NodeComponent implements NetworkRedirector, HomeAgentReg
                     && t != null && t.isDone() && !t.isCompletedExceptionally();
         }
 
+        /** Builds and drops a Binding Update for a made-up client, as commit will build the real one. */
+        @Override
+        public void rehearse() {
+            dataPath.rehearseHandoff();
+        }
+
         @Override
         public java.util.OptionalInt confirmedSequence() {
             int s = confirmed;
