@@ -44,9 +44,12 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private final FreezeMode mode;
     private final LongSupplier nanoClock;
     private final Duration releaseGrace;
+    /** How often a drain rehearses while it polls (see {@link #rehearse()}). */
+    private static final long DRAIN_REHEARSAL_NANOS = 200_000;
     /** What {@link #rehearse()} decodes: a made-up connection on [::1]. */
     private static final byte[] REHEARSAL_STATE = rehearsalState();
     private volatile boolean rehearsalFailed;
+    private final java.util.concurrent.atomic.AtomicLong rehearsals = new java.util.concurrent.atomic.AtomicLong();
     private final Worker worker;
     private final Freezer freezer;
     private final Map<ConnectionKey, PendingRelease> pending = new ConcurrentHashMap<>();
@@ -107,12 +110,20 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     public long drain(SocketChannel connection, Duration timeout) throws IOException {
         int fd = ChannelFds.fdOf(connection);
         long deadline = nanoClock.getAsLong() + timeout.toNanos();
+        long rehearsed = 0;
         while (true) {
             int outq = TcpRepair.outq(fd);
-            if (outq == 0 || nanoClock.getAsLong() - deadline >= 0) {
+            long now = nanoClock.getAsLong();
+            if (outq == 0 || now - deadline >= 0) {
                 return outq;
             }
-            LockSupport.parkNanos(20_000);
+            if (rehearsed == 0 || now - rehearsed >= DRAIN_REHEARSAL_NANOS) {
+                // the freeze and extract that follow the drain run through the same native calls
+                rehearse();
+                rehearsed = nanoClock.getAsLong();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
         }
     }
 
@@ -157,17 +168,24 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     }
 
     /**
-     * Decodes a made-up state and opens, filters and closes a repair-mode socket on
-     * {@code [::1]} (never connected: nothing reaches any wire), so that the code and the
-     * kernel paths of {@link #recreate} are warm when a state arrives.
+     * Decodes and encodes a made-up state and opens, filters, reads a queue sequence of and
+     * closes a repair-mode socket on {@code [::1]} (never connected: nothing reaches any wire),
+     * so that the code and the kernel paths of {@link #recreate} (acceptor), and of
+     * {@link #freeze} and extraction (donor: {@link #drain} runs this every 200 µs while it
+     * polls), are warm when they run.
      */
     @Override
     public void rehearse() {
+        rehearsals.incrementAndGet();
         try {
             TcpConnectionState s = TcpStateCodec.decode(REHEARSAL_STATE);
+            TcpStateCodec.encode(s);
             int fd = TcpRepair.openRepairSocket(new InetSocketAddress(s.local().getAddress(), 0));
             try {
                 SocketFilter.attachDropAll(fd);
+                TcpRepair.selectQueue(fd, TcpRepair.SEND_QUEUE);
+                TcpRepair.queueSeq(fd);
+                TcpRepair.selectQueue(fd, TcpRepair.NO_QUEUE);
             } finally {
                 TcpRepair.closeQuietly(fd);
             }
@@ -177,6 +195,16 @@ public final class TcpConnectionMigrator implements TcpMigrator {
                 LOG.debug("rehearsing a re-creation failed (harmless): {}", e.toString());
             }
         }
+    }
+
+    /** Whether a rehearsal failed since this migrator was made (for tests). */
+    boolean rehearsalFailed() {
+        return rehearsalFailed;
+    }
+
+    /** Rehearsals run since this migrator was made (diagnostics, tests). */
+    public long rehearsals() {
+        return rehearsals.get();
     }
 
     private static byte[] rehearsalState() {

@@ -81,6 +81,7 @@ class HandoffWarmupTest {
             assertEquals(before, openDescriptors(), "every rehearsal's socket closed");
             assertEquals(List.of(), loopbackSockets("n1"), "no socket left on [::1]");
             assertEquals(0, m.pendingReleases());
+            assertFalse(m.rehearsalFailed(), "every native call of the rehearsal succeeded");
         } finally {
             m.close();
         }

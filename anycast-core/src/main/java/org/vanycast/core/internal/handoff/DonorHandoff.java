@@ -138,6 +138,8 @@ final class DonorHandoff {
             throw fail(Reason.PREPARE_FAILED, "state ahead: " + e.getMessage(), e);
         }
         timer.end(HandoffPhase.PREPARE);
+        // drawn now, off the critical part that follows the drain (the Init's timestamp is taken there)
+        byte[] nonce = c.nonce();
         try {
             // one deadline for the whole batch: a leave moving N connections of one client waits
             // at most one drain timeout, not N of them (connections already drained cost one poll)
@@ -174,7 +176,7 @@ final class DonorHandoff {
         timer.end(HandoffPhase.EXTRACT);
 
         int sequence = c.sequences.current(client.getAddress());
-        Init init = new Init(id, c.nonce(), c.clock.currentTimeMillis(), sequence, c.group.logicalAddress(), states);
+        Init init = new Init(id, nonce, c.clock.currentTimeMillis(), sequence, c.group.logicalAddress(), states);
         c.awaiting.put(id, this);
         NodeMessage answer;
         try {

@@ -92,8 +92,12 @@ class MigratorVerbsTest {
             // fill until the kernel takes no more
         }
         server.configureBlocking(true);
-        long left = harness.migrator(1).drain(server, Duration.ofMillis(20));
+        var migrator = (org.vanycast.tcp.internal.TcpConnectionMigrator) harness.migrator(1);
+        long before = migrator.rehearsals();
+        long left = migrator.drain(server, Duration.ofMillis(20));
         assertTrue(left > 0, "bytes still unacknowledged: " + left);
+        // while it polls, the drain keeps the freeze's and extraction's native calls warm
+        assertTrue(migrator.rehearsals() - before >= 2, "rehearsals during 20 ms: " + (migrator.rehearsals() - before));
     }
 
     @Test
