@@ -19,11 +19,19 @@ public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final long startNanos;
+    /**
+     * Stops the node when this JVM is stopped by a signal before {@link #close()}: a demo or
+     * bench killed with SIGTERM removes its testbed in its own shutdown hook, and a node left
+     * running would go on inside a namespace that no longer exists.
+     */
+    private final Thread stopOnExit;
 
     private NodeProcess(Process process, Path log, long startNanos) {
         this.process = process;
         this.log = log;
         this.startNanos = startNanos;
+        this.stopOnExit = new Thread(() -> stop(process, 5), "vanycast-node-process-stop-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -77,10 +85,24 @@ public final class NodeProcess implements AutoCloseable {
     /** SIGTERM (the node stops its framework), then SIGKILL if it does not exit in 20 s. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // this JVM is shutting down: the hook stops the node itself
+        }
+        stop(process, 20);
+    }
+
+    private static void stop(Process process, long graceSeconds) {
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 }
