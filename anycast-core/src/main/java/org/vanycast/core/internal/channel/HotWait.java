@@ -10,7 +10,7 @@ package org.vanycast.core.internal.channel;
  * every 50-100 µs for at most {@link #maxSpinNanos()} per expected message.
  */
 public interface HotWait {
-    /** Never spins: the reader blocks as usual. */
+    /** Never polls: the reader blocks as usual. */
     HotWait NONE = new HotWait() {
         @Override
         public boolean expecting(String peer) {
@@ -28,7 +28,7 @@ public interface HotWait {
         }
     };
 
-    /** Whether a message from {@code peer} is expected any moment; cheap, called while spinning. */
+    /** Whether a message from {@code peer} is expected any moment; cheap, called at every poll. */
     boolean expecting(String peer);
 
     /** Runs what that message will run, without acting; must be cheap (tens of µs) and never block. */
@@ -37,7 +37,7 @@ public interface HotWait {
     /** The longest a reader polls for one expected message before it blocks as usual. */
     long maxSpinNanos();
 
-    /** How often the reader rehearses while it spins (at most). */
+    /** How often the reader rehearses while it polls (at most). */
     default long rehearseEveryNanos() {
         return 200_000;
     }

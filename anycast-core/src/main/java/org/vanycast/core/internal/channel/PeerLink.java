@@ -173,7 +173,7 @@ final class PeerLink implements AutoCloseable {
         readLoop(inbound, malformed, onClose, () -> HotWait.NONE);
     }
 
-    /** As above; while {@code hot} expects a message from the peer, the reader spins instead of blocking. */
+    /** As above; while {@code hot} expects a message from the peer, the reader polls instead of blocking. */
     void readLoop(NodeTransport.Inbound inbound, Runnable malformed, Consumer<PeerLink> onClose,
             java.util.function.Supplier<HotWait> hot) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024))) {

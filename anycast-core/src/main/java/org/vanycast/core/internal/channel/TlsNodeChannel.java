@@ -84,7 +84,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         return (InetSocketAddress) s.getLocalSocketAddress();
     }
 
-    /** Has the links' readers spin instead of block while {@code h} expects a message from their peer. */
+    /** Has the links' readers poll instead of block while {@code h} expects a message from their peer. */
     public void hotWait(HotWait h) {
         hotWait = h == null ? HotWait.NONE : h;
     }

@@ -222,7 +222,7 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     }
 
     /**
-     * How the group channel's readers wait for an Init announced by a Prepare: spinning for at
+     * How the group channel's readers wait for an Init announced by a Prepare: polling for at
      * most {@code maxSpin} and rehearsing the acceptor's part meanwhile ({@link HotWait}), or,
      * with a zero {@code maxSpin}, blocking as usual.
      */
