@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,7 @@ public final class DefaultSoapHandoff implements SoapHandoff, AutoCloseable {
     private final ExecutorService continuations;
     private final HttpAppStateCodec codec;
     private final HandoffFeature feature;
+    private final CompletableFuture<Void> warmedUp;
 
     public DefaultSoapHandoff(HandoffSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -40,6 +42,12 @@ public final class DefaultSoapHandoff implements SoapHandoff, AutoCloseable {
         });
         this.codec = new HttpAppStateCodec(this);
         this.feature = new HandoffFeature(this);
+        this.warmedUp = codec.warmUp();
+    }
+
+    /** The take-over warm-up started when this was made (tests). */
+    CompletableFuture<Void> warmedUp() {
+        return warmedUp;
     }
 
     @Override
