@@ -262,9 +262,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
                     + " client(s); not leaving (force the leave to drop them)");
         }
         membership.leave(true, left);
-        if (warmup != null) {
-            warmup.cancel();
-        }
+        stopWarmup();
         channel.close();
         LOG.info("node {} left group {} ({} client(s) handed off)", settings.node(), settings.group().name(),
                 clients.size() - left);
@@ -273,9 +271,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     /** For failure tests: stop as a killed process would (no leave, no handoffs). */
     public void crash() throws Exception {
         membership.crash();
-        if (warmup != null) {
-            warmup.cancel();
-        }
+        stopWarmup();
         channel.close();
         executor.shutdownNow();
         housekeeper.shutdownNow();
@@ -290,9 +286,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         } catch (RuntimeException e) {
             LOG.debug("leaving on close: {}", e.toString());
         }
-        if (warmup != null) {
-            warmup.cancel();
-        }
+        stopWarmup();
         if (channel != null) {
             channel.close();
         }
@@ -301,5 +295,13 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         }
         executor.shutdownNow();
         housekeeper.shutdownNow();
+    }
+
+    /** A stopping node's channel warm-up ends after its exchange in progress. */
+    private void stopWarmup() {
+        ChannelWarmup w = warmup;
+        if (w != null) {
+            w.cancel();
+        }
     }
 }

@@ -28,11 +28,24 @@ class NodeConfigsTest {
         assertTrue(x.getMessage().startsWith("warmup.rounds"), x.getMessage());
     }
 
+    @Test
+    void shouldPollForAnnouncedInitsByDefaultAndRefuseANegativeHotWait() {
+        assertEquals(java.time.Duration.ofMillis(NodeSettings.DEFAULT_HOT_WAIT_MS),
+                NodeConfigs.settings(config(new String[0])).hotWait());
+        NodeConfig negative = config(new String[0], NodeSettings.DEFAULT_WARMUP_ROUNDS, -1);
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> NodeConfigs.settings(negative));
+        assertTrue(x.getMessage().startsWith("hot.wait.ms"), x.getMessage());
+    }
+
     static NodeConfig config(String[] hosts) {
         return config(hosts, NodeSettings.DEFAULT_WARMUP_ROUNDS);
     }
 
     static NodeConfig config(String[] hosts, int warmupRounds) {
+        return config(hosts, warmupRounds, NodeSettings.DEFAULT_HOT_WAIT_MS);
+    }
+
+    static NodeConfig config(String[] hosts, int warmupRounds, long hotWaitMs) {
         return (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
                 new Class<?>[] {NodeConfig.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "node_name" -> "n1";
@@ -40,6 +53,7 @@ class NodeConfigsTest {
                     case "ca_dir" -> "/tmp/ca";
                     case "initial_hosts" -> hosts;
                     case "warmup_rounds" -> warmupRounds;
+                    case "hot_wait_ms" -> hotWaitMs;
                     default -> m.getDefaultValue();
                 });
     }
