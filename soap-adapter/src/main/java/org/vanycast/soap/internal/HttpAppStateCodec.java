@@ -185,15 +185,18 @@ public final class HttpAppStateCodec implements AppStateCodec {
     private static byte[] readHead(InputStream rest, ResponseProgress p) throws IOException {
         long want = p.framing() == Framing.LENGTH ? Math.min(HEAD_BYTES, p.lengthRemaining()) : HEAD_BYTES;
         byte[] head = new byte[(int) want];
-        int got = 0;
-        while (got < head.length) {
-            int r = rest.read(head, got, head.length - got);
-            if (r < 0) {
-                break; // a short body: the continuation finds out and says so
-            }
-            got += r;
-        }
+        int got = ResponseContinuation.readFully(rest, head); // short: the continuation finds out and says so
         return got == head.length ? head : java.util.Arrays.copyOf(head, got);
+    }
+
+    /** Where a continuation goes on: the state it describes and the body from there. */
+    private record Rest(HttpAppState state, InputStream body) {
+        /** After {@code written} bytes of {@code head} went out: the state past them, the rest of the head, then {@code rest}. */
+        static Rest afterHead(HttpAppState s, byte[] head, int written, InputStream rest) {
+            InputStream body = written == head.length ? rest
+                    : new SequenceInputStream(new ByteArrayInputStream(head, written, head.length - written), rest);
+            return new Rest(s.advancedBy(written), body);
+        }
     }
 
     /**
@@ -248,26 +251,14 @@ public final class HttpAppStateCodec implements AppStateCodec {
                 }
                 case CONTINUE -> {
                     MovableContinuation m = MovableContinuation.movable(s) ? new MovableContinuation(s) : null;
-                    HttpAppState from = s;
-                    InputStream body = rest;
-                    if (m != null && head.length > 0) {
-                        int w = writeHead(connection);
-                        m.afterWrite(w); // counted, so a later handoff describes the body from here on
-                        ResponseProgress p = s.progress();
-                        from = HttpAppState.resume(s.pendingInput(), s.request(), s.resumable(), new ResponseProgress(
-                                p.framing(), p.contentLength(), p.bodySent() + w, p.chunkPhase(), 0, p.closeAfter()));
-                        body = w == head.length ? rest
-                                : new SequenceInputStream(new ByteArrayInputStream(head, w, head.length - w), rest);
-                    }
+                    Rest r = m == null || head.length == 0 ? new Rest(s, rest) : writeHead(connection, m);
                     if (m != null) {
                         continuing.put(connection, m);
                     }
-                    HttpAppState state = from;
-                    InputStream remaining = body;
                     try {
                         return CompletableFuture.runAsync(() -> {
                             try {
-                                continueResponse(connection, state, remaining, target, m);
+                                continueResponse(connection, r.state(), r.body(), target, m);
                             } finally {
                                 continuing.remove(connection);
                             }
@@ -283,11 +274,21 @@ public final class HttpAppStateCodec implements AppStateCodec {
         }
 
         /**
+         * Writes what of {@link #head} the socket takes at once and counts it in {@code m}, so a
+         * later handoff describes the body from there; @return where the continuation goes on
+         */
+        private Rest writeHead(SocketChannel connection, MovableContinuation m) throws IOException {
+            int w = writeHeadNow(connection);
+            m.afterWrite(w);
+            return Rest.afterHead(s, head, w, rest);
+        }
+
+        /**
          * Writes what of {@link #head} the socket takes at once, never waiting for the client;
          * @return the bytes written (0 when the write failed: the continuation meets the failure
          *         again and ends the connection as it would have)
          */
-        private int writeHead(SocketChannel connection) {
+        private int writeHeadNow(SocketChannel connection) {
             try {
                 boolean blocking = connection.isBlocking();
                 if (blocking) {
@@ -348,14 +349,11 @@ public final class HttpAppStateCodec implements AppStateCodec {
         MovableContinuation m = new MovableContinuation(s);
         int w = head.length / 2; // as if the socket took half of it
         m.afterWrite(w);
-        ResponseProgress p = s.progress();
-        HttpAppState from = HttpAppState.resume(s.pendingInput(), s.request(), s.resumable(), new ResponseProgress(
-                p.framing(), p.contentLength(), p.bodySent() + w, p.chunkPhase(), 0, p.closeAfter()));
-        InputStream body = new SequenceInputStream(new ByteArrayInputStream(head, w, head.length - w), rest);
+        Rest r = Rest.afterHead(s, head, w, rest);
         CompletableFuture.runAsync(() -> {
             try {
-                new ResponseContinuation(from.progress(), handoff.settings().continuationChunk(), m)
-                        .writeTo(body, java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream()));
+                new ResponseContinuation(r.state().progress(), handoff.settings().continuationChunk(), m)
+                        .writeTo(r.body(), java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream()));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -2,10 +2,8 @@ package org.vanycast.soap.internal;
 
 import java.io.IOException;
 import java.util.Optional;
-import org.vanycast.soap.internal.state.ChunkPhase;
 import org.vanycast.soap.internal.state.Framing;
 import org.vanycast.soap.internal.state.HttpAppState;
-import org.vanycast.soap.internal.state.ResponseProgress;
 
 /**
  * A response this node continues after a handoff, which can itself be handed on before it
@@ -81,10 +79,7 @@ final class MovableContinuation implements ResponseContinuation.Gate {
                 return Optional.empty();
             }
         }
-        ResponseProgress p = state.progress();
-        ResponseProgress now = new ResponseProgress(p.framing(), p.contentLength(), p.bodySent() + written,
-                ChunkPhase.AT_CHUNK_START, 0, p.closeAfter());
-        return Optional.of(HttpAppState.resume(state.pendingInput(), state.request(), state.resumable(), now));
+        return Optional.of(state.advancedBy(written));
     }
 
     /** Whether a capture is waiting for the writer (for tests that order the two threads). */

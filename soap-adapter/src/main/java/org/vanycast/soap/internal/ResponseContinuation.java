@@ -92,7 +92,8 @@ public final class ResponseContinuation {
         return n;
     }
 
-    private static int readFully(InputStream in, byte[] b) throws IOException {
+    /** Reads until {@code b} is full or the stream ends; @return the bytes read. */
+    static int readFully(InputStream in, byte[] b) throws IOException {
         int got = 0;
         while (got < b.length) {
             int r = in.read(b, got, b.length - got);

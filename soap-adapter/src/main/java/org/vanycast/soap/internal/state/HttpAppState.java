@@ -58,6 +58,14 @@ public record HttpAppState(Kind kind, byte[] pendingInput, RecordedRequest reque
         return new HttpAppState(Kind.CONTINUE, pendingInput, request, resumable, progress);
     }
 
+    /** This response in progress {@code bodyBytes} further on ({@link ResponseProgress#advancedBy}). */
+    public HttpAppState advancedBy(long bodyBytes) {
+        if (kind != Kind.CONTINUE) {
+            throw new IllegalStateException("no response in progress: " + kind);
+        }
+        return resume(pendingInput, request, resumable, progress.advancedBy(bodyBytes));
+    }
+
     @Override
     public byte[] pendingInput() {
         return pendingInput.clone();

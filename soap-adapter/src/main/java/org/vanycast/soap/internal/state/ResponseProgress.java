@@ -38,6 +38,17 @@ public record ResponseProgress(Framing framing, long contentLength, long bodySen
         }
     }
 
+    /**
+     * The same response {@code bodyBytes} further on. Only for bodies without chunk framing
+     * (Content-Length or until close), whose position is the body byte count alone.
+     */
+    public ResponseProgress advancedBy(long bodyBytes) {
+        if (framing == Framing.CHUNKED) {
+            throw new IllegalStateException("a chunked body's position is more than a byte count");
+        }
+        return new ResponseProgress(framing, contentLength, bodySent + bodyBytes, chunkPhase, chunkRemaining, closeAfter);
+    }
+
     /** Body bytes still owed under {@link Framing#LENGTH}. */
     public long lengthRemaining() {
         return framing == Framing.LENGTH ? contentLength - bodySent : -1;

@@ -174,14 +174,11 @@ final class BenchTables {
                 + " path = (RTT client-node1 + RTT node1-node2 + RTT client-node2) / 2, the one-way hops a gap crosses\n");
         b.append(String.format(Locale.ROOT, "%-16s %9s %9s %9s %9s %9s %12s %12s%n", "point", "RTT c-n1", "RTT n1-n2",
                 "RTT c-n2", "nominal", "path", "gap-path RR", "gap-path Init"));
-        for (Map.Entry<String, double[]> e : paths.entrySet()) {
-            int lcs = Integer.parseInt(e.getKey().split(",")[0]);
-            int lss = Integer.parseInt(e.getKey().split(",")[1]);
-            double[] r = e.getValue();
-            double path = (r[0] + r[1] + r[2]) / 2;
-            b.append(String.format(Locale.ROOT, "%-16s %9.2f %9.2f %9.2f %9d %9.2f %12s %12s%n", "L_CS=" + lcs + " L_SS=" + lss,
-                    r[0], r[2], r[1], 2 * lcs + lss, path, minus(rows, lcs, lss, true, path),
-                    minus(rows, lcs, lss, false, path)));
+        for (PathPoint p : PathPoint.of(paths)) {
+            b.append(String.format(Locale.ROOT, "%-16s %9.2f %9.2f %9.2f %9d %9.2f %12s %12s%n",
+                    "L_CS=" + p.lcs() + " L_SS=" + p.lss(), p.clientDonor(), p.donorAcceptor(), p.clientAcceptor(),
+                    2 * p.lcs() + p.lss(), p.path(), minus(rows, p.lcs(), p.lss(), true, p.path()),
+                    minus(rows, p.lcs(), p.lss(), false, p.path())));
         }
         b.append("nominal = 2 L_CS + L_SS as configured; gap-path = median gap minus the measured path: the part of the")
                 .append(" gap that is not network delay (donor's drain check and freeze, the Init's TLS and the acceptor's")
@@ -198,17 +195,34 @@ final class BenchTables {
     static String fig14PathsCsv(List<HandoffBench.Row> rows, Map<String, double[]> paths) {
         StringBuilder csv = new StringBuilder(
                 "lcs_ms,lss_ms,rtt_client_node1_ms,rtt_node1_node2_ms,rtt_client_node2_ms,path_ms,gap_median_rr_ms,gap_median_init_ms\n");
-        for (Map.Entry<String, double[]> e : paths.entrySet()) {
-            int lcs = Integer.parseInt(e.getKey().split(",")[0]);
-            int lss = Integer.parseInt(e.getKey().split(",")[1]);
-            double[] r = e.getValue();
-            double path = (r[0] + r[1] + r[2]) / 2;
-            String rr = minus(rows, lcs, lss, true, 0);
-            String init = minus(rows, lcs, lss, false, 0);
-            csv.append(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%.3f,%s,%s%n", lcs, lss, r[0], r[2], r[1], path,
-                    rr, init));
+        for (PathPoint p : PathPoint.of(paths)) {
+            String rr = minus(rows, p.lcs(), p.lss(), true, 0);
+            String init = minus(rows, p.lcs(), p.lss(), false, 0);
+            csv.append(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%.3f,%s,%s%n", p.lcs(), p.lss(), p.clientDonor(),
+                    p.donorAcceptor(), p.clientAcceptor(), p.path(), rr, init));
         }
         return csv.toString();
+    }
+
+    /**
+     * One Figure 14 point's measured paths, from {@code HandoffBench}'s map: key "lcs,lss", value
+     * the median ping RTTs client-node1, client-node2, node1-node2 (ms). Trials hand node1 -> node2.
+     */
+    private record PathPoint(int lcs, int lss, double clientDonor, double clientAcceptor, double donorAcceptor) {
+        static List<PathPoint> of(Map<String, double[]> paths) {
+            List<PathPoint> points = new ArrayList<>();
+            for (Map.Entry<String, double[]> e : paths.entrySet()) {
+                String[] key = e.getKey().split(",");
+                double[] r = e.getValue();
+                points.add(new PathPoint(Integer.parseInt(key[0]), Integer.parseInt(key[1]), r[0], r[1], r[2]));
+            }
+            return points;
+        }
+
+        /** The one-way hops a gap crosses: client -> donor, donor -> acceptor, acceptor -> client. */
+        double path() {
+            return (clientDonor + donorAcceptor + clientAcceptor) / 2;
+        }
     }
 
     static List<Chart> charts(String experiment, List<HandoffBench.Row> rows) {
