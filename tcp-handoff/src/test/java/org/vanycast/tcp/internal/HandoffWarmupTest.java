@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.vanycast.core.internal.handoff.HandoffRehearsal;
 import org.vanycast.tcp.api.FreezeMode;
 import org.vanycast.tcp.internal.testbed.MigrationHarness;
 import org.vanycast.tcp.internal.testbed.Shell;
@@ -64,6 +66,49 @@ class HandoffWarmupTest {
         } finally {
             m.close();
         }
+    }
+
+    /**
+     * anycast-core's start-up rehearsal of whole handoffs (two private coordinators, a loopback
+     * connection) through this migrator: every handoff completes, nothing is left behind.
+     */
+    @ParameterizedTest
+    @EnumSource(FreezeMode.class)
+    void shouldCarryTheNodesHandoffRehearsalThroughAndLeaveNothingBehind(FreezeMode mode) throws Exception {
+        TcpConnectionMigrator m = testbed.node(1).call(() -> new TcpConnectionMigrator(mode, LONG_GRACE));
+        try {
+            HandoffRehearsal.Result r = testbed.node(1).call(
+                    () -> new HandoffRehearsal("n1", () -> Optional.of(m), 20).run());
+            assertTrue(r.complete(), "rehearsal: " + r);
+            assertEquals(20, r.rounds());
+            assertEquals(0, m.pendingReleases(), "every donor copy closed before its re-creation");
+            assertEquals(List.of(), loopbackSockets("n1"), "no loopback socket but TIME-WAIT left");
+            if (mode == FreezeMode.NFTABLES) {
+                String set = Shell.ok("ip", "netns", "exec", testbed.name("n1"), "nft", "list", "ruleset");
+                assertFalse(set.contains("::1"), "drop set emptied:\n" + set);
+            }
+        } finally {
+            m.close();
+        }
+    }
+
+    /** Without [::1] the rehearsal stops at once and says why; without a migrator it gives up after its wait. */
+    @Test
+    void shouldStopTheHandoffRehearsalWithACauseWhenItCannotRun() throws Exception {
+        TcpConnectionMigrator m = testbed.router().call(() -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER,
+                LONG_GRACE));
+        try {
+            HandoffRehearsal.Result r = testbed.router().call(
+                    () -> new HandoffRehearsal("r", () -> Optional.of(m), 5).run());
+            assertEquals(0, r.rounds());
+            assertTrue(r.stopCause().isPresent(), "cause: " + r);
+        } finally {
+            m.close();
+        }
+        HandoffRehearsal.Result none = new HandoffRehearsal("n", Optional::empty, 5, Duration.ofMillis(50)).run();
+        assertEquals(0, none.rounds());
+        assertTrue(none.stopCause().orElse("").contains("no available connection migrator"), "cause: " + none);
+        assertNull(new HandoffRehearsal("n", Optional::empty, 0).start(null), "off: no thread");
     }
 
     /** The acceptor's rehearsal while it waits for an Init: real repair sockets, none left, nothing on a wire. */

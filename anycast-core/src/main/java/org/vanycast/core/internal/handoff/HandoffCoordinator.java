@@ -61,6 +61,8 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     private final AcceptorSide acceptor;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong droppedMessages = new AtomicLong();
+    /** A {@link HandoffRehearsal}'s coordinator: its handoffs are logged at debug level only. */
+    volatile boolean rehearsal;
 
     public HandoffCoordinator(String self, AnycastGroup group, NodeTransport transport, Drivers drivers,
             HandoffConfig config, HandoffClock clock, Executor executor) {
@@ -307,7 +309,7 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     }
 
     void finished(HandoffEvent e) {
-        if (e.role() == HandoffRole.DONOR) {
+        if (e.role() == HandoffRole.DONOR && !rehearsal) {
             LOG.info("{}", e.toLogLine());
         } else {
             LOG.debug("{}", e.toLogLine());

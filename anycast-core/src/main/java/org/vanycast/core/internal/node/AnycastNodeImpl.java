@@ -26,6 +26,7 @@ import org.vanycast.core.internal.channel.ChannelWarmup;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
 import org.vanycast.core.internal.handoff.HandoffClock;
 import org.vanycast.core.internal.handoff.HandoffCoordinator;
+import org.vanycast.core.internal.handoff.HandoffRehearsal;
 import org.vanycast.core.internal.membership.GroupMembership;
 import org.vanycast.core.internal.membership.MembershipConfig;
 import org.vanycast.core.internal.membership.MembershipListener;
@@ -48,6 +49,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     private TlsNodeChannel channel;
     /** Warms the channel's code up at start (its own loopback channels); cancelled on stop. */
     private ChannelWarmup warmup;
+    private HandoffRehearsal rehearsal;
     private HandoffCoordinator coordinator;
     private GroupMembership membership;
     private volatile boolean contactPending;
@@ -82,7 +84,9 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         channel.hotWait(coordinator.hotWait(settings.hotWait()));
         InetSocketAddress bound = channel.start(settings.channel());
         warmup = new ChannelWarmup(credentials, settings.warmupRounds());
-        warmup.start();
+        // the rehearsal follows the channel's warm-up rather than competing with it for the cores
+        rehearsal = new HandoffRehearsal(settings.node(), drivers::migrator, settings.rehearsalHandoffs());
+        rehearsal.start(warmup.start());
         MembershipConfig mc = new MembershipConfig(settings.node(), settings.group().name(),
                 settings.membership().getAddress(), settings.membership().getPort(), settings.initialHosts(),
                 settings.backups(), settings.failureTimeout(), settings.reportInterval(), bound);
@@ -297,11 +301,15 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         housekeeper.shutdownNow();
     }
 
-    /** A stopping node's channel warm-up ends after its exchange in progress. */
+    /** A stopping node's warm-ups end after their exchange or handoff in progress. */
     private void stopWarmup() {
         ChannelWarmup w = warmup;
         if (w != null) {
             w.cancel();
+        }
+        HandoffRehearsal r = rehearsal;
+        if (r != null) {
+            r.cancel();
         }
     }
 }

@@ -58,4 +58,10 @@ public @interface NodeConfig {
             + " blocking, for an Init its Prepare announced, running the acceptor's code without acting meanwhile so"
             + " that it is in the CPU's caches when the Init comes; 0 blocks as usual")
     long hot_wait_ms() default NodeSettings.DEFAULT_HOT_WAIT_MS;
+
+    @AttributeDefinition(description = "How many whole handoffs of a loopback connection the node rehearses when it"
+            + " starts, between two private coordinators through its own connection migrator (nothing reaches its"
+            + " peers or clients), so that its first real handoffs do not load and interpret the handoff code;"
+            + " 0 turns the rehearsal off")
+    int warmup_handoffs() default NodeSettings.DEFAULT_REHEARSAL_HANDOFFS;
 }

@@ -15,14 +15,18 @@ import org.vanycast.core.internal.handoff.HandoffConfig;
  * @param membership where the membership transport listens
  * @param warmupRounds how many handoff exchanges warm the group channel up at start (0: none)
  * @param hotWait    how long at most the channel's reader polls for an Init announced by a Prepare (0: blocks)
+ * @param rehearsalHandoffs how many whole handoffs of a loopback connection the node rehearses at start (0: none)
  */
 public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
         InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
-        Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds, Duration hotWait) {
+        Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds, Duration hotWait,
+        int rehearsalHandoffs) {
     /** The default warm-up ({@code warmup.rounds}). */
     public static final int DEFAULT_WARMUP_ROUNDS = 2000;
     /** The default longest poll for an Init ({@code hot.wait.ms}). */
     public static final long DEFAULT_HOT_WAIT_MS = 1000;
+    /** The default start-up rehearsal ({@code warmup.handoffs}). */
+    public static final int DEFAULT_REHEARSAL_HANDOFFS = 300;
 
     public NodeSettings {
         Objects.requireNonNull(node, "node");
@@ -45,13 +49,16 @@ public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSock
         if (hotWait.isNegative()) {
             throw new IllegalArgumentException("hot.wait.ms must be >= 0: " + hotWait.toMillis());
         }
+        if (rehearsalHandoffs < 0) {
+            throw new IllegalArgumentException("warmup.handoffs must be >= 0: " + rehearsalHandoffs);
+        }
     }
 
-    /** Settings with the default warm-up and hot wait. */
+    /** Settings with the default warm-ups and hot wait. */
     public NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel, InetSocketAddress membership,
             List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout, Duration reportInterval, double weight,
             HandoffConfig handoff) {
         this(node, group, caDir, channel, membership, initialHosts, backups, failureTimeout, reportInterval, weight, handoff,
-                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS));
+                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS), DEFAULT_REHEARSAL_HANDOFFS);
     }
 }

@@ -37,6 +37,17 @@ class NodeConfigsTest {
         assertTrue(x.getMessage().startsWith("hot.wait.ms"), x.getMessage());
     }
 
+    @Test
+    void shouldRehearseHandoffsByDefaultAndRefuseANegativeCount() {
+        assertEquals(NodeSettings.DEFAULT_REHEARSAL_HANDOFFS,
+                NodeConfigs.settings(config(new String[0])).rehearsalHandoffs());
+        assertEquals(0, NodeConfigs.settings(config(new String[0], NodeSettings.DEFAULT_WARMUP_ROUNDS,
+                NodeSettings.DEFAULT_HOT_WAIT_MS, 0)).rehearsalHandoffs());
+        NodeConfig negative = config(new String[0], NodeSettings.DEFAULT_WARMUP_ROUNDS, NodeSettings.DEFAULT_HOT_WAIT_MS, -1);
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> NodeConfigs.settings(negative));
+        assertTrue(x.getMessage().startsWith("warmup.handoffs"), x.getMessage());
+    }
+
     static NodeConfig config(String[] hosts) {
         return config(hosts, NodeSettings.DEFAULT_WARMUP_ROUNDS);
     }
@@ -46,6 +57,10 @@ class NodeConfigsTest {
     }
 
     static NodeConfig config(String[] hosts, int warmupRounds, long hotWaitMs) {
+        return config(hosts, warmupRounds, hotWaitMs, NodeSettings.DEFAULT_REHEARSAL_HANDOFFS);
+    }
+
+    static NodeConfig config(String[] hosts, int warmupRounds, long hotWaitMs, int rehearsalHandoffs) {
         return (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
                 new Class<?>[] {NodeConfig.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "node_name" -> "n1";
@@ -54,6 +69,7 @@ class NodeConfigsTest {
                     case "initial_hosts" -> hosts;
                     case "warmup_rounds" -> warmupRounds;
                     case "hot_wait_ms" -> hotWaitMs;
+                    case "warmup_handoffs" -> rehearsalHandoffs;
                     default -> m.getDefaultValue();
                 });
     }
