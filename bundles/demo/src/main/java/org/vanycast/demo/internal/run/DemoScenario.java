@@ -146,8 +146,10 @@ final class DemoScenario {
             this.holder = holder;
             this.received = out.resolve(DOCUMENT);
             this.capture = Capture.start(tb.ns("client"), "eth0", out.resolve("client.pcap"));
-            log.printf("client: curl %s (%d bytes; client link shaped to %d kbit/s)%n", bed.url(DOCUMENT), o.sizeBytes(),
-                    o.rateBytes() * 8 / 1000);
+            // the link as the testbed shapes it now: a bench reconfigures it after the demo's start
+            int kbit = tb.config().bandwidthKbit().getOrDefault("client", 0);
+            log.printf("client: curl %s (%d bytes; %s)%n", bed.url(DOCUMENT), o.sizeBytes(),
+                    kbit > 0 ? "client link shaped to " + kbit + " kbit/s" : "client link not shaped");
             this.curl = bed.curl(out, List.of(DOCUMENT), 300);
         }
 
