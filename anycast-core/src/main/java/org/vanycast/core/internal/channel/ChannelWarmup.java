@@ -7,8 +7,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -100,19 +98,8 @@ public final class ChannelWarmup {
     }
 
     private Result exchange(long t0) throws IOException, GeneralSecurityException, InterruptedException {
-        String self = credentials.nodeName();
-        BlockingQueue<NodeMessage> answers = new ArrayBlockingQueue<>(16);
-        InetSocketAddress[] echoAt = new InetSocketAddress[1];
-        TlsNodeChannel[] echo = new TlsNodeChannel[1];
-        Duration timeout = Duration.ofMillis(ANSWER_TIMEOUT_MS);
         // both ends carry this node's certificate, so each sees the peer it expects: itself
-        try (TlsNodeChannel sender = new TlsNodeChannel(credentials, p -> Optional.ofNullable(echoAt[0]),
-                (peer, m) -> answers.offer(m), timeout);
-                TlsNodeChannel answerer = new TlsNodeChannel(credentials, p -> Optional.empty(),
-                        (peer, m) -> answer(echo[0], peer, m), timeout)) {
-            echo[0] = answerer;
-            InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            echoAt[0] = answerer.start(lo);
+        try (EchoPair pair = EchoPair.open(credentials, credentials, Duration.ofMillis(ANSWER_TIMEOUT_MS))) {
             InetAddress logical = InetAddress.getByName("fd00::1");
             InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("fd00::2"), 40000);
             InetSocketAddress service = new InetSocketAddress(logical, 8080);
@@ -124,29 +111,19 @@ public final class ChannelWarmup {
                     return new Result(rounds, i, System.nanoTime() - t0, Optional.of("cancelled"));
                 }
                 long id = ThreadLocalRandom.current().nextLong();
-                sender.send(self, new Prepare(id, logical, client, 10_000));
-                sender.send(self, new StateAhead(id, List.of(new StateAhead.Entry(service.getPort(), appState))));
+                pair.send(new Prepare(id, logical, client, 10_000));
+                pair.send(new StateAhead(id, List.of(new StateAhead.Entry(service.getPort(), appState))));
                 byte[] nonce = new byte[Init.NONCE_BYTES];
                 ThreadLocalRandom.current().nextBytes(nonce);
-                sender.send(self, new Init(id, nonce, System.currentTimeMillis(), i & 0xFFFF, logical,
+                pair.send(new Init(id, nonce, System.currentTimeMillis(), i & 0xFFFF, logical,
                         new SocketState(service, client, socketState), appState));
-                NodeMessage m = answers.poll(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                NodeMessage m = pair.awaitAnswer(ANSWER_TIMEOUT_MS);
                 if (!(m instanceof Done d) || d.handoffId() != id) {
                     return new Result(rounds, i, System.nanoTime() - t0,
                             Optional.of(m == null ? "no Done within " + ANSWER_TIMEOUT_MS + " ms" : "unexpected " + m.type()));
                 }
             }
             return new Result(rounds, rounds, System.nanoTime() - t0, Optional.empty());
-        }
-    }
-
-    private static void answer(TlsNodeChannel echo, String peer, NodeMessage m) {
-        if (m instanceof Init init) {
-            try {
-                echo.send(peer, new Done(init.handoffId(), (init.mipv6Sequence() + 1) & 0xFFFF, 0, 0, 0));
-            } catch (IOException e) {
-                LOG.debug("warm-up Done not sent: {}", e.toString());
-            }
         }
     }
 }

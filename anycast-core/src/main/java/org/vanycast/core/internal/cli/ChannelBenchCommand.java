@@ -12,12 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.vanycast.core.internal.channel.TlsNodeChannel;
+import org.vanycast.core.internal.channel.EchoPair;
 import org.vanycast.core.internal.tls.GroupCa;
 import org.vanycast.core.internal.tls.NodeCredentials;
 import org.vanycast.core.internal.wire.Done;
@@ -92,17 +87,8 @@ public final class ChannelBenchCommand {
             GroupCa.init(ca, "bench", now, Duration.ofDays(1));
             GroupCa.issue(ca, "donor", now, Duration.ofDays(1));
             GroupCa.issue(ca, "acceptor", now, Duration.ofDays(1));
-            Map<String, InetSocketAddress> where = new ConcurrentHashMap<>();
-            LinkedBlockingQueue<NodeMessage> answers = new LinkedBlockingQueue<>();
-            InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            TlsNodeChannel[] acceptor = new TlsNodeChannel[1];
-            try (TlsNodeChannel d = new TlsNodeChannel(NodeCredentials.load(ca, "donor"), p -> Optional.ofNullable(where.get(p)),
-                    (peer, m) -> answers.offer(m), Duration.ofSeconds(5));
-                    TlsNodeChannel a = new TlsNodeChannel(NodeCredentials.load(ca, "acceptor"),
-                            p -> Optional.ofNullable(where.get(p)), (peer, m) -> reply(acceptor[0], peer, m), Duration.ofSeconds(5))) {
-                acceptor[0] = a;
-                where.put("acceptor", a.start(lo));
-                where.put("donor", d.start(lo));
+            try (EchoPair pair = EchoPair.open(NodeCredentials.load(ca, "donor"), NodeCredentials.load(ca, "acceptor"),
+                    Duration.ofSeconds(5))) {
                 Files.createDirectories(dir);
                 List<String> csv = new ArrayList<>(List.of("state_bytes,round,round_trip_us"));
                 out.printf("%-12s %8s %10s %10s %10s %10s%n", "state bytes", "rounds", "median us", "p90 us", "p99 us", "max us");
@@ -112,9 +98,9 @@ public final class ChannelBenchCommand {
                     long[] us = new long[rounds];
                     for (int r = -Math.min(50, rounds); r < rounds; r++) { // negative rounds warm up
                         long t0 = System.nanoTime();
-                        d.send("acceptor", new Init(r & 0xFFFF, new byte[16], System.currentTimeMillis(), 1,
+                        pair.send(new Init(r & 0xFFFF, new byte[16], System.currentTimeMillis(), 1,
                                 InetAddress.getByName("fd00::100"), state, new byte[64]));
-                        NodeMessage m = answers.poll(10, TimeUnit.SECONDS);
+                        NodeMessage m = pair.awaitAnswer(10_000);
                         if (m == null) {
                             throw new IOException("no Done within 10 s");
                         }
@@ -135,16 +121,6 @@ public final class ChannelBenchCommand {
         } finally {
             try (var files = Files.walk(ca)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static void reply(TlsNodeChannel acceptor, String peer, NodeMessage m) {
-        if (m instanceof Init init) {
-            try {
-                acceptor.send(peer, new Done(init.handoffId(), 2, 0, 0, 0));
-            } catch (IOException e) {
-                // the donor times out and reports it
             }
         }
     }

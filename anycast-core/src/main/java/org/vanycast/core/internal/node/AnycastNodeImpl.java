@@ -23,6 +23,7 @@ import org.vanycast.core.api.MemberInfo;
 import org.vanycast.core.api.NodeRole;
 import org.vanycast.core.api.ReceivedClient;
 import org.vanycast.core.internal.channel.ChannelWarmup;
+import org.vanycast.core.internal.channel.TimerSlack;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
 import org.vanycast.core.internal.handoff.HandoffClock;
 import org.vanycast.core.internal.handoff.HandoffCoordinator;
@@ -60,7 +61,11 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         this.settings = settings;
         this.drivers = drivers;
         this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "vanycast-handoff-" + settings.node());
+            // a donor's drain polls the send queue with 20 µs parks on these threads
+            Thread t = new Thread(() -> {
+                TimerSlack.tighten();
+                r.run();
+            }, "vanycast-handoff-" + settings.node());
             t.setDaemon(true);
             return t;
         });
