@@ -3,7 +3,8 @@
 
 Usage: local-breakdown.py <out>/runs/local/logs
 The run must have the debug loggers on (see ../README.md, "Where the local work goes"); lines of
-the warm-up handoffs (thread vanycast-tcp-warmup) are left out.
+the start-up warm-ups and rehearsals (threads vanycast-tcp-warmup, vanycast-channel-warmup-*,
+vanycast-rehearsal-*, vanycast-handoff-rehearsal-*) are left out.
 """
 import glob
 import re
@@ -26,7 +27,7 @@ def main(logs):
     values, sent, received = {}, [], []
     for f in glob.glob(logs + '/node*.log'):
         for line in open(f, encoding='utf-8', errors='replace'):
-            if 'warmup' in line:
+            if 'warmup' in line or 'rehearsal-' in line:
                 continue
             for pattern, names in PATTERNS:
                 m = re.search(pattern, line)
