@@ -14,10 +14,11 @@ import sys
 
 def trial(pcap):
     out = subprocess.run(['tshark', '-r', pcap, '-T', 'fields', '-e', 'frame.time_relative', '-e', 'ipv6.src',
-                          '-e', 'ipv6.dst', '-e', 'tcp.len', '-e', 'ipv6.nxt'],
+                          '-e', 'ipv6.dst', '-e', 'tcp.len', '-e', 'ipv6.nxt', '-e', 'tcp.flags.syn', '-e', 'tcp.flags.ack'],
                          capture_output=True, text=True, check=True).stdout
     rows = [line.split('\t') for line in out.splitlines()]
-    client = rows[0][1]  # the client opens the connection
+    # the client opens the download's connection (a capture may begin with the end of an earlier one)
+    client = next(r[1] for r in rows if len(r) > 6 and r[5] in ('1', 'True') and r[6] in ('0', 'False'))
     data = [(i, r) for i, r in enumerate(rows) if r[2] == client and r[3] and int(r[3]) > 0]
     donor = data[0][1][1]
     switch = next((i for i, r in data if r[1] != donor), None)

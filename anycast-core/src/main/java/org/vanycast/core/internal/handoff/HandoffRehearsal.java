@@ -149,6 +149,8 @@ public final class HandoffRehearsal {
                         stage.round(listener);
                         done++;
                     }
+                } finally {
+                    stage.closeLeftovers();
                 }
                 if (cancelled && done < rounds) {
                     stop = Optional.of("cancelled");
@@ -210,13 +212,14 @@ public final class HandoffRehearsal {
         /** One connection: opened, handed from the donor to the acceptor, closed there. */
         void round(ServerSocketChannel listener) throws IOException, InterruptedException, ExecutionException,
                 TimeoutException {
-            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress())) {
-                SocketChannel served = listener.accept();
+            // served: released (closed, in repair mode) by the handoff; closing it again is harmless,
+            // and closes it when the round fails
+            try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+                    SocketChannel served = listener.accept()) {
                 donor.track(served);
                 HandoffEvent e = donor.handoff((InetSocketAddress) served.getRemoteAddress(), Optional.of(ACCEPTOR))
                         .get(ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 if (e.outcome() != HandoffOutcome.COMPLETED) {
-                    served.close();
                     throw new IOException("handoff " + e.outcome() + ": " + e.failure().orElse(""));
                 }
                 SocketChannel moved = takenOver.poll(ROUND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -224,6 +227,17 @@ public final class HandoffRehearsal {
                     throw new IOException("the acceptor never took the connection over");
                 }
                 acceptor.clientClose(moved);
+            }
+        }
+
+        /** Closes what the acceptor took over after its round had given up on it. */
+        void closeLeftovers() {
+            for (SocketChannel ch = takenOver.poll(); ch != null; ch = takenOver.poll()) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.debug("closing a rehearsal connection: {}", e.toString());
+                }
             }
         }
 
