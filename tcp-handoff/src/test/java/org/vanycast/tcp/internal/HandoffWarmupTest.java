@@ -57,12 +57,7 @@ class HandoffWarmupTest {
             // every migration counts only once the bytes from before and after it arrived intact both ways
             assertTrue(r.complete(), "warm-up: " + r);
             assertEquals(7, r.migrations());
-            assertEquals(0, m.pendingReleases(), "re-create closed every released copy");
-            assertEquals(List.of(), loopbackSockets("n1"), "no loopback socket but TIME-WAIT left");
-            if (mode == FreezeMode.NFTABLES) {
-                String set = Shell.ok("ip", "netns", "exec", testbed.name("n1"), "nft", "list", "ruleset");
-                assertFalse(set.contains("::1"), "drop set emptied:\n" + set);
-            }
+            assertNothingLeftBehind(m, mode);
         } finally {
             m.close();
         }
@@ -81,14 +76,19 @@ class HandoffWarmupTest {
                     () -> new HandoffRehearsal("n1", () -> Optional.of(m), 20).run());
             assertTrue(r.complete(), "rehearsal: " + r);
             assertEquals(20, r.rounds());
-            assertEquals(0, m.pendingReleases(), "every donor copy closed before its re-creation");
-            assertEquals(List.of(), loopbackSockets("n1"), "no loopback socket but TIME-WAIT left");
-            if (mode == FreezeMode.NFTABLES) {
-                String set = Shell.ok("ip", "netns", "exec", testbed.name("n1"), "nft", "list", "ruleset");
-                assertFalse(set.contains("::1"), "drop set emptied:\n" + set);
-            }
+            assertNothingLeftBehind(m, mode);
         } finally {
             m.close();
+        }
+    }
+
+    /** Re-create closed every released copy; no socket on [::1] but TIME-WAIT; the drop set is empty. */
+    private void assertNothingLeftBehind(TcpConnectionMigrator m, FreezeMode mode) throws Exception {
+        assertEquals(0, m.pendingReleases(), "re-create closed every released copy");
+        assertEquals(List.of(), loopbackSockets("n1"), "no loopback socket but TIME-WAIT left");
+        if (mode == FreezeMode.NFTABLES) {
+            String set = Shell.ok("ip", "netns", "exec", testbed.name("n1"), "nft", "list", "ruleset");
+            assertFalse(set.contains("::1"), "drop set emptied:\n" + set);
         }
     }
 
