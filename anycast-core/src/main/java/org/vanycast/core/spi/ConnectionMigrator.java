@@ -1,6 +1,8 @@
 package org.vanycast.core.spi;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
@@ -60,6 +62,20 @@ public interface ConnectionMigrator {
      */
     default void rehearse() {
         // nothing to keep warm
+    }
+
+    /**
+     * Acceptor: a handoff of the connection between {@code logical} (any port) and
+     * {@code client} is announced (its Prepare came; its state follows once the donor has
+     * drained). The migrator may get ready for that {@link #recreate} now, on the caller's
+     * thread and without touching the wire: for instance close a frozen copy of the same
+     * connection it still holds from handing it away earlier, which {@link #recreate} would
+     * otherwise have to close first. Must not block. Default: nothing.
+     *
+     * @since 0.6.0
+     */
+    default void expect(InetAddress logical, InetSocketAddress client) {
+        // nothing to get ready
     }
 
     /** A connection frozen on the donor. */

@@ -4,7 +4,7 @@
  * finds them at run time, so a driver bundle can be updated while the node runs.
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package org.vanycast.core.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -232,6 +232,25 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         }
     }
 
+    /**
+     * A connection between {@code logical} and {@code client} is coming back to this node: a
+     * frozen copy of it still in its release grace here is closed now, while the donor drains,
+     * instead of in {@link #recreate} (0.07 ms of the acceptor's critical path on the test machine).
+     * Nothing reaches the wire: the copy is in repair mode and its filter or freeze set stays until it is closed.
+     */
+    @Override
+    public void expect(InetAddress logical, InetSocketAddress client) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (ConnectionKey key : pending.keySet()) {
+            if (key.remote().equals(client) && key.local().getAddress().equals(logical)) {
+                LOG.debug("closing the earlier frozen copy of {} -> {}: it is coming back", client, key.local());
+                finishPendingRelease(key);
+            }
+        }
+    }
+
     /** @return whether an earlier frozen copy of the connection was still here (now closed) */
     private boolean finishPendingRelease(ConnectionKey key) {
         PendingRelease p = pending.get(key);

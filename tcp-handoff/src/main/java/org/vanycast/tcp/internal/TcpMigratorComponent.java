@@ -1,6 +1,8 @@
 package org.vanycast.tcp.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
@@ -93,5 +95,20 @@ public final class TcpMigratorComponent implements ConnectionMigrator {
     @Override
     public RecreatedConnection recreate(SocketState state) throws IOException {
         return migrator.recreate(state);
+    }
+
+    @Override
+    public void rehearse() {
+        migrator.rehearse();
+    }
+
+    @Override
+    public void expect(InetAddress logical, InetSocketAddress client) {
+        migrator.expect(logical, client);
+    }
+
+    /** The migrator behind the service (for tests). */
+    TcpConnectionMigrator migrator() {
+        return migrator;
     }
 }

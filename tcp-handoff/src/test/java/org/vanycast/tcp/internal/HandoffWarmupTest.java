@@ -132,6 +132,42 @@ class HandoffWarmupTest {
         }
     }
 
+    /**
+     * The node's service forwards the acceptor's rehearsal and the Prepare's announcement; an
+     * announced connection's frozen copy, still in its release grace here, closes at once, and
+     * only that one.
+     */
+    @Test
+    void shouldForwardRehearsalsAndCloseOnlyTheAnnouncedConnectionsEarlierCopy() throws Exception {
+        TcpMigratorComponent c = testbed.node(1).call(() -> new TcpMigratorComponent(config(0)));
+        try {
+            testbed.node(1).call(() -> {
+                java.net.InetAddress lo = java.net.InetAddress.getByName("::1");
+                try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(lo, 0));
+                        SocketChannel client = SocketChannel.open(server.getLocalAddress());
+                        SocketChannel served = server.accept()) {
+                    InetSocketAddress peer = (InetSocketAddress) client.getLocalAddress();
+                    var frozen = c.freeze(served);
+                    frozen.extract();
+                    frozen.release(); // kept frozen for the release grace (2 s)
+                    assertEquals(1, c.migrator().pendingReleases());
+                    c.expect(lo, new InetSocketAddress(lo, peer.getPort() == 65535 ? 1 : peer.getPort() + 1));
+                    c.expect(java.net.InetAddress.getByName("fd00::1"), peer);
+                    assertEquals(1, c.migrator().pendingReleases(), "another client or logical address: kept");
+                    long rehearsals = c.migrator().rehearsals();
+                    c.rehearse();
+                    assertEquals(rehearsals + 1, c.migrator().rehearsals());
+                    c.expect(lo, peer);
+                    assertEquals(0, c.migrator().pendingReleases(), "the announced connection's copy closed");
+                }
+                return null;
+            });
+        } finally {
+            c.deactivate();
+        }
+    }
+
     private static long openDescriptors() throws java.io.IOException {
         try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
             return fds.count();

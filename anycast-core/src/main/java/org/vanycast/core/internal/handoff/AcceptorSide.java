@@ -155,6 +155,16 @@ final class AcceptorSide {
         if (old != null) {
             old.abandon();
         }
+        // while the donor drains: e.g. a frozen copy this node kept from handing the connection away
+        Optional<ConnectionMigrator> migrator = c.drivers.migrator();
+        if (migrator.isPresent()) {
+            try {
+                migrator.get().expect(p.logicalAddress(), p.client());
+            } catch (RuntimeException e) {
+                LOG.debug("migrator could not get ready for handoff {}: {}", Long.toUnsignedString(p.handoffId(), 16),
+                        e.toString());
+            }
+        }
     }
 
     /**

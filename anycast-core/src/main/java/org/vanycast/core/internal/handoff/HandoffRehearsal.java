@@ -340,6 +340,11 @@ public final class HandoffRehearsal {
         public void rehearse() {
             real.rehearse();
         }
+
+        @Override
+        public void expect(java.net.InetAddress logical, InetSocketAddress client) {
+            real.expect(logical, client);
+        }
     }
 
     /** A donor's frozen connection whose release may come from the acceptor's side first. */

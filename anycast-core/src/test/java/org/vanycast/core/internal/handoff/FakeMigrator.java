@@ -53,6 +53,19 @@ public final class FakeMigrator implements ConnectionMigrator {
         rehearsals.incrementAndGet();
     }
 
+    /** Each connection a Prepare announced: logical address and client. */
+    public final java.util.List<java.util.List<Object>> expected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When set, expect throws it: a migrator that fails to get ready. */
+    public volatile RuntimeException failExpect;
+
+    @Override
+    public void expect(java.net.InetAddress logical, InetSocketAddress client) {
+        expected.add(java.util.List.of(logical, client));
+        if (failExpect != null) {
+            throw failExpect;
+        }
+    }
+
     @Override
     public long drain(SocketChannel connection, Duration timeout) throws IOException {
         if (failDrain) {

@@ -55,6 +55,15 @@ class HotWaitTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldAnnounceThePreparedConnectionToTheMigratorAndHandOffEvenWhenItCannotGetReady() throws Exception {
+        n2.migrator.failExpect = new IllegalStateException("injected: not ready");
+        HandoffEvent e = n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(10, TimeUnit.SECONDS);
+        assertEquals(HandoffOutcome.COMPLETED, e.outcome(), "getting ready is only a head start");
+        assertEquals(java.util.List.of(java.util.List.of(TestNode.GROUP.logicalAddress(), client)), n2.migrator.expected);
+        assertEquals(java.util.List.of(), n1.migrator.expected, "only the acceptor is told");
+    }
+
+    @Test
     void shouldBlockAsUsualWhenSwitchedOff() {
         assertSame(HotWait.NONE, n2.coordinator.hotWait(Duration.ZERO));
         n2.coordinator.onMessage("n1", new Prepare(8, TestNode.GROUP.logicalAddress(), client, 30_000));
