@@ -1,8 +1,6 @@
 package org.vanycast.core.internal.channel;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -14,10 +12,10 @@ import org.slf4j.LoggerFactory;
 import org.vanycast.core.internal.tls.NodeCredentials;
 import org.vanycast.core.internal.wire.Done;
 import org.vanycast.core.internal.wire.Init;
+import org.vanycast.core.internal.wire.MadeUpHandoff;
 import org.vanycast.core.internal.wire.NodeMessage;
 import org.vanycast.core.internal.wire.Prepare;
 import org.vanycast.core.internal.wire.StateAhead;
-import org.vanycast.core.spi.SocketState;
 
 /**
  * Warms the group channel up when a node starts. A node runs a handoff's messages a few hundred
@@ -100,23 +98,18 @@ public final class ChannelWarmup {
     private Result exchange(long t0) throws IOException, GeneralSecurityException, InterruptedException {
         // both ends carry this node's certificate, so each sees the peer it expects: itself
         try (EchoPair pair = EchoPair.open(credentials, credentials, Duration.ofMillis(ANSWER_TIMEOUT_MS))) {
-            InetAddress logical = InetAddress.getByName("fd00::1");
-            InetSocketAddress client = new InetSocketAddress(InetAddress.getByName("fd00::2"), 40000);
-            InetSocketAddress service = new InetSocketAddress(logical, 8080);
-            byte[] socketState = new byte[104]; // a drained download's socket state (bench handoff: 104 bytes)
-            byte[] appState = new byte[320]; // a document position and its request
+            byte[] appState = new byte[MadeUpHandoff.APP_STATE_BYTES];
             ThreadLocalRandom.current().nextBytes(appState);
             for (int i = 0; i < rounds; i++) {
                 if (cancelled) {
                     return new Result(rounds, i, System.nanoTime() - t0, Optional.of("cancelled"));
                 }
                 long id = ThreadLocalRandom.current().nextLong();
-                pair.send(new Prepare(id, logical, client, 10_000));
-                pair.send(new StateAhead(id, List.of(new StateAhead.Entry(service.getPort(), appState))));
+                pair.send(new Prepare(id, MadeUpHandoff.LOGICAL, MadeUpHandoff.CLIENT, 10_000));
+                pair.send(new StateAhead(id, List.of(new StateAhead.Entry(MadeUpHandoff.SERVICE.getPort(), appState))));
                 byte[] nonce = new byte[Init.NONCE_BYTES];
                 ThreadLocalRandom.current().nextBytes(nonce);
-                pair.send(new Init(id, nonce, System.currentTimeMillis(), i & 0xFFFF, logical,
-                        new SocketState(service, client, socketState), appState));
+                pair.send(MadeUpHandoff.init(id, nonce, System.currentTimeMillis(), i & 0xFFFF, appState));
                 NodeMessage m = pair.awaitAnswer(ANSWER_TIMEOUT_MS);
                 if (!(m instanceof Done d) || d.handoffId() != id) {
                     return new Result(rounds, i, System.nanoTime() - t0,

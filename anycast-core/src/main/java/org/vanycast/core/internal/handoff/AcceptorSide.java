@@ -19,6 +19,7 @@ import org.vanycast.core.api.HandoffRole;
 import org.vanycast.core.internal.wire.Abort;
 import org.vanycast.core.internal.wire.AbortReason;
 import org.vanycast.core.internal.wire.Init;
+import org.vanycast.core.internal.wire.MadeUpHandoff;
 import org.vanycast.core.internal.wire.Prepare;
 import org.vanycast.core.internal.wire.StateAhead;
 import org.vanycast.core.internal.wire.WireCodec;
@@ -58,7 +59,8 @@ final class AcceptorSide {
     private final ReplayGuard replay;
     /** The rehearsals' own guard: the real one never sees their nonces. */
     private final ReplayGuard rehearsalReplay = new ReplayGuard(1, 1024);
-    private static final byte[] REHEARSAL_INIT = rehearsalInit();
+    private static final byte[] REHEARSAL_INIT = WireCodec.encode(
+            MadeUpHandoff.init(1, new byte[Init.NONCE_BYTES], 0, 1, new byte[MadeUpHandoff.APP_STATE_BYTES]));
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Completed> completed = new ConcurrentHashMap<>();
     /** Inits being processed; the value says the donor has meanwhile aborted (given up). */
@@ -116,19 +118,6 @@ final class AcceptorSide {
                 p.preparation().rehearse();
                 break;
             }
-        }
-    }
-
-    /** A made-up Init of a download's size (104 bytes of socket state, 320 of application state). */
-    private static byte[] rehearsalInit() {
-        try {
-            java.net.InetAddress x = java.net.InetAddress.getByName("fd00::1");
-            return WireCodec.encode(new Init(1, new byte[Init.NONCE_BYTES], 0, 1, x,
-                    new org.vanycast.core.spi.SocketState(new InetSocketAddress(x, 8080),
-                            new InetSocketAddress(java.net.InetAddress.getByName("fd00::2"), 50000), new byte[104]),
-                    new byte[320]));
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e); // literals
         }
     }
 
