@@ -50,8 +50,6 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private volatile boolean closed;
     /** What the links' readers do while a message is imminent; none until {@link #hotWait(HotWait)}. */
     private volatile HotWait hotWait = HotWait.NONE;
-    /** The links' readers' SCHED_FIFO priority once their peer is authenticated; 0 until {@link #realtimePriority(int)}. */
-    private volatile int realtimePriority;
 
     public TlsNodeChannel(NodeCredentials credentials, Function<String, Optional<InetSocketAddress>> resolver,
             Inbound inbound, Duration timeout) throws GeneralSecurityException {
@@ -84,17 +82,6 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         t.start();
         LOG.debug("{} accepting group channel connections on {}", self, s.getLocalSocketAddress());
         return (InetSocketAddress) s.getLocalSocketAddress();
-    }
-
-    /**
-     * Readers of links started from now on run at real-time priority {@code priority} (0: normal)
-     * once their peer's certificate is checked; a TLS handshake never does (anyone may start one).
-     */
-    public void realtimePriority(int priority) {
-        if (priority < 0 || priority > RealtimePriority.MAX) {
-            throw new IllegalArgumentException("realtime priority must be 0 to " + RealtimePriority.MAX + ": " + priority);
-        }
-        realtimePriority = priority;
     }
 
     /** Has the links' readers poll instead of block while {@code h} expects a message from their peer. */
@@ -231,7 +218,6 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         }
         try {
             PeerLink link = new PeerLink(peer, s, tcp, watchdog);
-            RealtimePriority.apply(realtimePriority);
             PeerLink old = links.put(peer, link);
             if (old != null && old != link) {
                 LOG.debug("{}: {} reconnected", self, peer);
@@ -245,11 +231,8 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     private PeerLink adopt(String peer, SSLSocket s, Socket tcp) throws IOException {
         PeerLink link = new PeerLink(peer, s, tcp, watchdog);
         links.put(peer, link);
-        int priority = realtimePriority;
-        Thread t = new Thread(() -> {
-            RealtimePriority.apply(priority);
-            link.readLoop(inbound, malformedFrames::incrementAndGet, l -> links.remove(l.peer(), l), () -> hotWait);
-        }, "vanycast-channel-out-" + self + "-" + peer);
+        Thread t = new Thread(() -> link.readLoop(inbound, malformedFrames::incrementAndGet,
+                l -> links.remove(l.peer(), l), () -> hotWait), "vanycast-channel-out-" + self + "-" + peer);
         t.setDaemon(true);
         t.start();
         return link;

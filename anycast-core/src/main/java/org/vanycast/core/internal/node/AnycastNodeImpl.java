@@ -23,7 +23,6 @@ import org.vanycast.core.api.MemberInfo;
 import org.vanycast.core.api.NodeRole;
 import org.vanycast.core.api.ReceivedClient;
 import org.vanycast.core.internal.channel.ChannelWarmup;
-import org.vanycast.core.internal.channel.RealtimePriority;
 import org.vanycast.core.internal.channel.TimerSlack;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
 import org.vanycast.core.internal.handoff.HandoffClock;
@@ -57,8 +56,6 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     private volatile boolean contactPending;
     /** While leaving, this node reports weight 0 so no member chooses it as acceptor. */
     private volatile boolean leaving;
-    /** The handoff path's real-time priority: the setting, or 0 when this process may not use it. */
-    private volatile int realtimePriority;
 
     public AnycastNodeImpl(NodeSettings settings, ServiceDrivers drivers) {
         this.settings = settings;
@@ -67,7 +64,6 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
             // a donor's drain polls the send queue with 20 µs parks on these threads
             Thread t = new Thread(() -> {
                 TimerSlack.tighten();
-                RealtimePriority.apply(realtimePriority);
                 r.run();
             }, "vanycast-handoff-" + settings.node());
             t.setDaemon(true);
@@ -91,8 +87,6 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         coordinator = new HandoffCoordinator(settings.node(), settings.group(), channel, drivers, settings.handoff(),
                 HandoffClock.SYSTEM, executor);
         channel.hotWait(coordinator.hotWait(settings.hotWait()));
-        realtimePriority = usableRealtimePriority();
-        channel.realtimePriority(realtimePriority);
         InetSocketAddress bound = channel.start(settings.channel());
         warmup = new ChannelWarmup(credentials, settings.warmupRounds());
         // the rehearsal follows the channel's warm-up rather than competing with it for the cores
@@ -109,21 +103,6 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         housekeeper.scheduleWithFixedDelay(this::housekeeping, every, every, TimeUnit.MILLISECONDS);
         LOG.info("node {} joined group {} for {} (channel {}, role {})", settings.node(), settings.group().name(),
                 settings.group().logicalAddress().getHostAddress(), bound, membership.role());
-    }
-
-    private int usableRealtimePriority() {
-        int p = settings.realtimePriority();
-        if (p == 0) {
-            return 0;
-        }
-        Optional<String> cause = RealtimePriority.unavailabilityCause(p);
-        if (cause.isPresent()) {
-            LOG.warn("node {}: realtime.priority {} not used, handoff threads keep normal scheduling: {}", settings.node(), p,
-                    cause.get());
-            return 0;
-        }
-        LOG.info("node {}: group channel readers and handoff threads run at SCHED_FIFO priority {}", settings.node(), p);
-        return p;
     }
 
     private Optional<InetSocketAddress> endpointOf(String peer) {

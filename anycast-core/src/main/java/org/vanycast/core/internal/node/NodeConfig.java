@@ -64,10 +64,4 @@ public @interface NodeConfig {
             + " peers or clients), so that its first real handoffs do not load and interpret the handoff code;"
             + " 0 turns the rehearsal off")
     int warmup_handoffs() default NodeSettings.DEFAULT_REHEARSAL_HANDOFFS;
-
-    @AttributeDefinition(description = "Linux real-time (SCHED_FIFO) priority, 1 to 99, of the threads on a"
-            + " handoff's critical path: the group channel's readers (after their peer's certificate is checked) and"
-            + " the handoff threads, which block or park between bursts of work. Needs CAP_SYS_NICE; when refused the"
-            + " node logs why and keeps normal scheduling. 0 (default) leaves them at normal priority")
-    int realtime_priority() default 0;
 }

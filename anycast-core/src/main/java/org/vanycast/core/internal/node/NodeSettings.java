@@ -16,12 +16,11 @@ import org.vanycast.core.internal.handoff.HandoffConfig;
  * @param warmupRounds how many handoff exchanges warm the group channel up at start (0: none)
  * @param hotWait    how long at most the channel's reader polls for an Init announced by a Prepare (0: blocks)
  * @param rehearsalHandoffs how many whole handoffs of a loopback connection the node rehearses at start (0: none)
- * @param realtimePriority the {@code SCHED_FIFO} priority of the threads on a handoff's critical path (0: normal scheduling)
  */
 public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
         InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
         Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds, Duration hotWait,
-        int rehearsalHandoffs, int realtimePriority) {
+        int rehearsalHandoffs) {
     /** The default warm-up ({@code warmup.rounds}). */
     public static final int DEFAULT_WARMUP_ROUNDS = 2000;
     /** The default longest poll for an Init ({@code hot.wait.ms}). */
@@ -53,16 +52,13 @@ public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSock
         if (rehearsalHandoffs < 0) {
             throw new IllegalArgumentException("warmup.handoffs must be >= 0: " + rehearsalHandoffs);
         }
-        if (realtimePriority < 0 || realtimePriority > 99) {
-            throw new IllegalArgumentException("realtime.priority must be 0 (off) to 99: " + realtimePriority);
-        }
     }
 
-    /** Settings with the default warm-ups and hot wait, normal scheduling. */
+    /** Settings with the default warm-ups and hot wait. */
     public NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel, InetSocketAddress membership,
             List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout, Duration reportInterval, double weight,
             HandoffConfig handoff) {
         this(node, group, caDir, channel, membership, initialHosts, backups, failureTimeout, reportInterval, weight, handoff,
-                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS), DEFAULT_REHEARSAL_HANDOFFS, 0);
+                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS), DEFAULT_REHEARSAL_HANDOFFS);
     }
 }

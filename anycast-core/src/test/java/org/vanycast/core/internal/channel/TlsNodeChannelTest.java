@@ -101,29 +101,6 @@ class TlsNodeChannelTest {
         assertEquals(new Received("n2", new Done(7, 1, 1, 2, 3)), in1.poll(10, TimeUnit.SECONDS));
     }
 
-    @Test
-    void shouldRunAReaderAtRealtimePriorityOnlyWhereConfiguredAndPermitted() throws Exception {
-        boolean permitted = RealtimePriority.unavailabilityCause(2).isEmpty();
-        BlockingQueue<Boolean> rt1 = new LinkedBlockingQueue<>();
-        BlockingQueue<Boolean> rt2 = new LinkedBlockingQueue<>();
-        // messages are delivered on the link's reader thread: the handlers look at their own thread
-        TlsNodeChannel n1 = new TlsNodeChannel(NodeCredentials.load(group, "n1"), peer -> Optional.ofNullable(directory.get(peer)),
-                (peer, m) -> rt1.add(RealtimePriority.isRealtime()), TIMEOUT);
-        TlsNodeChannel n2 = new TlsNodeChannel(NodeCredentials.load(group, "n2"), peer -> Optional.ofNullable(directory.get(peer)),
-                (peer, m) -> rt2.add(RealtimePriority.isRealtime()), TIMEOUT);
-        channels.add(n1);
-        channels.add(n2);
-        n2.realtimePriority(2);
-        directory.put("n1", n1.start(LOOPBACK));
-        directory.put("n2", n2.start(LOOPBACK));
-        assertThrows(IllegalArgumentException.class, () -> n1.realtimePriority(100));
-
-        n1.send("n2", prepare(1)); // n2's inbound reader: priority 2
-        assertEquals(permitted, rt2.poll(10, TimeUnit.SECONDS));
-        n2.send("n1", new Done(1, 1, 1, 2, 3)); // n1's reader of the link it opened: normal
-        assertEquals(false, rt1.poll(10, TimeUnit.SECONDS));
-    }
-
     /** Counts what a reader asked of it; expects a message from {@code from} while {@code on}. */
     static final class CountingHotWait implements HotWait {
         final java.util.concurrent.atomic.AtomicInteger rehearsals = new java.util.concurrent.atomic.AtomicInteger();

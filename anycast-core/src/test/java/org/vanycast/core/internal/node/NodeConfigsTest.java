@@ -48,24 +48,6 @@ class NodeConfigsTest {
         assertTrue(x.getMessage().startsWith("warmup.handoffs"), x.getMessage());
     }
 
-    @Test
-    void shouldKeepNormalSchedulingByDefaultAndRefuseAPriorityLinuxDoesNotHave() {
-        assertEquals(0, NodeConfigs.settings(config(new String[0])).realtimePriority());
-        assertEquals(10, NodeConfigs.settings(withRealtimePriority(10)).realtimePriority());
-        for (int bad : new int[] {-1, 100}) {
-            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
-                    () -> NodeConfigs.settings(withRealtimePriority(bad)));
-            assertTrue(x.getMessage().startsWith("realtime.priority"), x.getMessage());
-        }
-    }
-
-    static NodeConfig withRealtimePriority(int priority) {
-        NodeConfig base = config(new String[0]);
-        return (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
-                new Class<?>[] {NodeConfig.class},
-                (proxy, m, args) -> m.getName().equals("realtime_priority") ? priority : m.invoke(base, args));
-    }
-
     static NodeConfig config(String[] hosts) {
         return config(hosts, NodeSettings.DEFAULT_WARMUP_ROUNDS);
     }

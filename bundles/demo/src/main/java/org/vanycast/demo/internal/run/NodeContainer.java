@@ -78,9 +78,6 @@ final class NodeContainer implements AutoCloseable {
         // machine the first TLS handshakes of a fresh JVM can outlast the 1.5 s default,
         // and a node that finds nobody founds its own group.
         core.put("failure.timeout.ms", "5000");
-        // the handoff path's threads preempt the download's processes on the shared cores, but
-        // not the WAN emulator (priority 10), which stands for the network
-        core.put("realtime.priority", "5");
         core.putAll(coreOverrides);
         write(etc.resolve("org.vanycast.core.node.cfg"),
                 core.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toArray(String[]::new));
