@@ -59,6 +59,9 @@ public final class HandoffBench {
      */
     static final int LOCAL_KBIT = 0;
     static final int LOCAL_BATCH = 10;
+    /** Two load-report intervals (the nodes' default 1 s). */
+    static final long REPORTS_SETTLE_MS = 2000;
+    static final int REPOSITION_ATTEMPTS = 10;
 
     /** One measured handoff: which experiment, its parameters, and what was measured. */
     /** {@code freezeToLiveMicros}: donor's freeze to acceptor's live on the shared monotonic clock, -1 when unknown. */
@@ -389,14 +392,27 @@ public final class HandoffBench {
                 r.verified() ? "verified" : "NOT verified (" + r.problems() + ")", r.gapMillis(), r.stateBytes());
     }
 
-    /** Moves the client's binding to {@code node} with one handoff in a download on unshaped node links. */
+    /**
+     * Moves the client's binding to {@code node} with one handoff in a download on unshaped node
+     * links; tries again (up to {@link #REPOSITION_ATTEMPTS} times) while the holder does not know
+     * {@code node}'s channel address yet, right after a member rejoined.
+     */
     private void reposition(DemoScenario s, String node, int t) throws Exception {
         TestbedConfig now = s.testbed().config();
         s.testbed().reconfigure(wan(now.id(), opts, 0, 0, FIG14_CLIENT_KBIT, 0));
         try {
-            Path dir = out.resolve("trials/reposition-" + node + "-" + t);
-            DemoResult r = s.download(holder, List.of(node), dir);
-            Files.deleteIfExists(dir.resolve("received.bin"));
+            DemoResult r = null;
+            for (int attempt = 1; attempt <= REPOSITION_ATTEMPTS; attempt++) {
+                Path dir = out.resolve("trials/reposition-" + node + "-" + t + (attempt > 1 ? "-" + attempt : ""));
+                r = s.download(holder, List.of(node), dir);
+                Files.deleteIfExists(dir.resolve("received.bin"));
+                boolean moved = !r.handoffs().isEmpty() && r.handoffs().get(0).completed();
+                if (moved || !r.problems().toString().contains("no channel address known")) {
+                    break;
+                }
+                log.printf("(%s does not know %s's channel address yet: trying again)%n", holder, node);
+                TimeUnit.MILLISECONDS.sleep(REPORTS_SETTLE_MS / 4);
+            }
             if (r.handoffs().isEmpty() || !r.handoffs().get(0).completed()) {
                 throw new IOException("could not move the client to " + node + ": " + r.problems());
             }
@@ -504,6 +520,9 @@ public final class HandoffBench {
                 all &= last.contains("members=" + members);
             }
             if (all) {
+                // a member learns another's channel address from its load reports (every second):
+                // a handoff right after the view change can find none yet
+                TimeUnit.MILLISECONDS.sleep(REPORTS_SETTLE_MS);
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(200);
