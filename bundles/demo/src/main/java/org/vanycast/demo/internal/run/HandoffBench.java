@@ -54,8 +54,7 @@ public final class HandoffBench {
      * The local experiment shapes no link by default; {@code --local-kbit N} caps the client link
      * (no delay, a 2 ms queue) so the download does not keep both cores busy (curl, tcpdump, the
      * node's writer) while the handoffs' threads wait for a core: on the reported run (2026-12-07,
-     * 20 warm-ups, real-time priority 5) freeze->live was 1.53 ms median uncapped and 0.96 ms capped
-     * at 40 Mbit/s.
+     * 20 warm-ups) freeze->live was 3.1 ms median uncapped and 1.23 ms capped at 40 Mbit/s.
      */
     static final int LOCAL_KBIT = 0;
     static final int LOCAL_BATCH = 10;
