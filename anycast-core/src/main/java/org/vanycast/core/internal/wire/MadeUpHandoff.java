@@ -8,7 +8,9 @@ import org.vanycast.core.spi.SocketState;
 /**
  * The made-up handoff the warm-ups and rehearsals send or decode, of a drained download's size
  * (bench handoff: 104 bytes of socket state; a document position and its request, 320 bytes of
- * application state), between documentation-style addresses no node uses for a real client.
+ * application state), between made-up ULA addresses ({@code fd00::1}, {@code fd00::2}); its
+ * messages only travel over a node's own loopback channels or are only decoded, so nothing is
+ * ever sent to those addresses.
  */
 public final class MadeUpHandoff {
     public static final int SOCKET_STATE_BYTES = 104;
