@@ -65,6 +65,10 @@ final class PeerLink implements AutoCloseable {
         return socket.getSession().getProtocol();
     }
 
+    String cipherSuite() {
+        return socket.getSession().getCipherSuite();
+    }
+
     boolean isOpen() {
         return !closed && !socket.isClosed();
     }

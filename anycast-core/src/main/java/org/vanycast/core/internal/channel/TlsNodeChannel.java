@@ -282,4 +282,8 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
     Optional<String> protocolWith(String peer) {
         return Optional.ofNullable(links.get(peer)).map(PeerLink::protocol);
     }
+
+    Optional<String> cipherSuiteWith(String peer) {
+        return Optional.ofNullable(links.get(peer)).map(PeerLink::cipherSuite);
+    }
 }

@@ -95,6 +95,9 @@ class TlsNodeChannelTest {
         Received r = in2.poll(10, TimeUnit.SECONDS);
         assertEquals(new Received("n1", prepare(7)), r);
         assertEquals(Optional.of("TLSv1.3"), n1.protocolWith("n2"));
+        // records sealed with AES-GCM (by the JDK's provider, see tls.Crypto)
+        assertTrue(n1.cipherSuiteWith("n2").orElseThrow().matches("TLS_AES_(128_GCM_SHA256|256_GCM_SHA384)"),
+                n1.cipherSuiteWith("n2").toString());
 
         // the reply travels on the link n1 opened
         n2.send("n1", new Done(7, 1, 1, 2, 3));
