@@ -22,8 +22,9 @@ import org.vanycast.mipv6.internal.kernel.NfQueue;
  *
  * <p>Latency: forwarded packets between links whose configured delay is non-zero are queued
  * to user space (ip6tables-legacy NFQUEUE in mangle FORWARD, one rule per delayed link
- * pair); the verdict is held and given when the packet is due. Per pair the delay is
- * constant, so order is kept. Packets between undelayed links never leave the kernel.
+ * pair); the verdict is held and given when the packet is due, counted from the kernel's
+ * stamp of its arrival. Per pair the delay is constant, so order is kept. Packets between
+ * undelayed links never leave the kernel.
  * Bandwidth: {@code tbf} on both ends of a link (router side and host side egress).
  *
  * <p>Reconfigurable while running ({@link #reconfigure}); held packets keep their due time.
@@ -32,6 +33,8 @@ public final class WanEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WanEmulator.class);
     private static final String CHAIN = "VCT_WAN";
     private static final long MAX_COMPENSATION_NANOS = 1_000_000;
+    /** A kernel stamp older than this when read is not believed (see {@link #stampAgeNanos}). */
+    static final long MAX_STAMP_AGE_MICROS = 100_000;
     private static final Pattern LINK_LINE = Pattern.compile("^(\\d+): (r-[a-z0-9]+)[@:]");
 
     private final Topology topo;
@@ -42,6 +45,9 @@ public final class WanEmulator implements AutoCloseable {
     private final AtomicLong delayed = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
     private final AtomicLong lateNanos = new AtomicLong();
+    /** Delayed packets timed from the kernel's stamp, and how long after it the emulator read them in total. */
+    private final AtomicLong stamped = new AtomicLong();
+    private final AtomicLong stampAgeNanos = new AtomicLong();
     private volatile boolean running = true;
     private Thread worker;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -150,6 +156,9 @@ public final class WanEmulator implements AutoCloseable {
             return;
         }
         ready.countDown();
+        if (!q.stampArrivals()) {
+            LOG.info("WAN emulator times packets from when it reads them: each held packet waits its reading's delay longer");
+        }
         NfQueue.setTimerSlackNanos(1_000);
         // The paper's NISTnet router was a machine of its own; here the emulator shares two
         // cores with everything else, so it gets real-time priority to release packets on time.
@@ -181,7 +190,8 @@ public final class WanEmulator implements AutoCloseable {
                 long timeout = held.isEmpty() ? 100_000_000L
                         : Math.max(0, held.peek().dueNanos - now - 10_000 - compensation);
                 List<NfQueue.QueuedPacket> got = q.pollNanos(Math.min(timeout, 100_000_000L));
-                long arrived = System.nanoTime();
+                long read = System.nanoTime();
+                long readReal = realtimeMicros();
                 TestbedConfig cfg = config.get();
                 for (NfQueue.QueuedPacket p : got) {
                     String in = linkByIfindex.get(p.inIfindex());
@@ -191,6 +201,12 @@ public final class WanEmulator implements AutoCloseable {
                         q.accept(p.id());
                         forwarded.incrementAndGet();
                     } else {
+                        long age = stampAgeNanos(p.kernelStampMicros(), readReal);
+                        long arrived = age < 0 ? read : read - age;
+                        if (age >= 0) {
+                            stamped.incrementAndGet();
+                            stampAgeNanos.addAndGet(age);
+                        }
                         held.add(new Held(arrived + (long) (ms * 1_000_000), seq++, p.id()));
                         delayed.incrementAndGet();
                     }
@@ -208,6 +224,28 @@ public final class WanEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * How long before {@code readRealMicros} (the instant the emulator read it) a packet reached
+     * the router, from the kernel's stamp ({@code stampMicros}, both CLOCK_REALTIME), or -1 when
+     * there is no stamp or one that cannot be this packet's (in the future, or older than
+     * {@link #MAX_STAMP_AGE_MICROS}: the wall clock was set). A held packet's delay counts from
+     * its arrival, as netem's does, not from the emulator's wake-up, which comes 0.1-0.3 ms after
+     * the packet on this machine (a VM without kernel preemption) and would lengthen every delayed
+     * hop by that; a packet without a usable stamp counts from its read.
+     */
+    static long stampAgeNanos(long stampMicros, long readRealMicros) {
+        if (stampMicros <= 0) {
+            return -1;
+        }
+        long age = readRealMicros - stampMicros;
+        return age < 0 || age > MAX_STAMP_AGE_MICROS ? -1 : age * 1000;
+    }
+
+    private static long realtimeMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
     /** Packets that were held for latency so far. */
     public long delayedPackets() {
         return delayed.get();
@@ -222,6 +260,11 @@ public final class WanEmulator implements AutoCloseable {
         // the rest is the way from the kernel to user space and back).
         m.put("meanReleaseLatenessUs", r == 0 ? 0.0 : lateNanos.get() / 1e3 / r);
         m.put("releasedPackets", r);
+        long st = stamped.get();
+        // How long after reaching the router the emulator read delayed packets, on average (their
+        // delay counts from the kernel's stamp); packets without a stamp count from the read
+        m.put("stampedPackets", st);
+        m.put("meanReadAfterStampUs", st == 0 ? 0.0 : stampAgeNanos.get() / 1e3 / st);
         m.put("running", running && worker.isAlive());
         return m;
     }

@@ -31,6 +31,11 @@ class TestbedLifecycleTest {
             assertTrue(json.contains("\"bandwidthKbit\":2000"), json);
             assertTrue(tb.exec("router", "tc", "qdisc", "show", "dev", "r-node3").output().contains("tbf"));
             assertEquals(10, tb.echoRtts("client", tb.address("node3"), 10).size(), "every host reachable");
+            // the client link's 5 ms counts from the kernel's stamp of each packet's arrival
+            @SuppressWarnings("unchecked")
+            Map<String, Object> wan = (Map<String, Object>) tb.status(false).get("wanEmulator");
+            assertTrue((Long) wan.get("delayedPackets") >= 20, wan.toString());
+            assertEquals(wan.get("delayedPackets"), wan.get("stampedPackets"), wan.toString());
         }
         for (String host : List.of("router", "client", "ha", "node1", "node2", "node3")) {
             assertFalse(NetNs.exists(t.ns(host)), host + " removed");

@@ -13,6 +13,9 @@ interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int AF_INET6 = 10;
+    int SOCK_DGRAM = 2;
+    int SOL_SOCKET = 1;
+    int SO_TIMESTAMPNS = 35;
     int SOCK_RAW = 3;
     int SOCK_NONBLOCK = 04000;
     int SOCK_CLOEXEC = 02000000;

@@ -36,6 +36,10 @@ public final class NfQueue implements AutoCloseable {
     private final int fd;
     private final int number;
     private final Memory buffer = new Memory(256 * 1024);
+    /** {@code struct timeval} of the packet being read. */
+    private final Memory stamp = new Memory(16);
+    /** The socket that keeps the kernel stamping packets (see {@link #stampArrivals}); -1 when none. */
+    private int stampingFd = -1;
     private final List<QueuedPacket> batch = new ArrayList<>();
     private final LibC.PollFd[] pollFds = (LibC.PollFd[]) new LibC.PollFd().toArray(1);
     private final LibC.Timespec timeout = new LibC.Timespec();
@@ -120,6 +124,32 @@ public final class NfQueue implements AutoCloseable {
     }
 
     /**
+     * Makes sure every packet queued from now on carries the time the kernel took it in
+     * ({@link QueuedPacket#kernelStampMicros()}): the kernel stamps received packets, and hands
+     * the stamp to the queue, only while some socket asks for timestamps, so this keeps one such
+     * socket open (any network namespace will do; it sends and receives nothing) until
+     * {@link #close}. Returns false, with the reason logged, if the kernel refused.
+     */
+    public boolean stampArrivals() {
+        if (stampingFd >= 0) {
+            return true;
+        }
+        int fd = LibC.INSTANCE.socket(LibC.AF_INET6, LibC.SOCK_DGRAM, 0);
+        if (fd < 0) {
+            LOG.info("nfqueue {}: no socket to turn kernel timestamps on: {}", number,
+                    NativeException.describe(Native.getLastError()));
+            return false;
+        }
+        if (LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TIMESTAMPNS, new int[] {1}, 4) < 0) {
+            LOG.info("nfqueue {}: SO_TIMESTAMPNS refused: {}", number, NativeException.describe(Native.getLastError()));
+            LibC.INSTANCE.close(fd);
+            return false;
+        }
+        stampingFd = fd;
+        return true;
+    }
+
+    /**
      * Waits up to {@code timeoutMillis} for queued packets and returns those that arrived
      * (possibly none). Each returned packet still needs a verdict.
      */
@@ -179,8 +209,10 @@ public final class NfQueue implements AutoCloseable {
         PointerByReference ref = new PointerByReference();
         int len = NfqLib.INSTANCE.nfq_get_payload(nfad, ref);
         byte[] payload = len > 0 ? ref.getValue().getByteArray(0, len) : new byte[0];
+        long stampMicros = NfqLib.INSTANCE.nfq_get_timestamp(nfad, stamp) == 0
+                ? stamp.getLong(0) * 1_000_000L + stamp.getLong(8) : 0;
         batch.add(new QueuedPacket(id, payload, NfqLib.INSTANCE.nfq_get_indev(nfad),
-                NfqLib.INSTANCE.nfq_get_outdev(nfad)));
+                NfqLib.INSTANCE.nfq_get_outdev(nfad), stampMicros));
         return 0;
     }
 
@@ -213,9 +245,17 @@ public final class NfQueue implements AutoCloseable {
         closed = true;
         NfqLib.INSTANCE.nfq_destroy_queue(queue);
         NfqLib.INSTANCE.nfq_close(handle);
+        if (stampingFd >= 0) {
+            LibC.INSTANCE.close(stampingFd);
+            stampingFd = -1;
+        }
     }
 
-    /** A queued packet: netfilter id, the IPv6 packet, input/output interface indexes (0 if none). */
-    public record QueuedPacket(int id, byte[] packet, int inIfindex, int outIfindex) {
+    /**
+     * A queued packet: netfilter id, the IPv6 packet, input/output interface indexes (0 if none),
+     * and when the kernel took it in (CLOCK_REALTIME, µs since the epoch; 0 when the kernel did
+     * not stamp it: see {@link NfQueue#stampArrivals}).
+     */
+    public record QueuedPacket(int id, byte[] packet, int inIfindex, int outIfindex, long kernelStampMicros) {
     }
 }

@@ -45,6 +45,9 @@ interface NfqLib extends Library {
 
     int nfq_get_outdev(Pointer nfad);
 
+    /** Fills {@code tv} ({@code struct timeval}, 16 bytes) with the packet's kernel timestamp; 0 when it has one. */
+    int nfq_get_timestamp(Pointer nfad, Pointer tv);
+
     /** {@code nfq_callback}. */
     interface NfqCallback extends Callback {
         int invoke(Pointer qh, Pointer nfmsg, Pointer nfad, Pointer data);
