@@ -21,10 +21,12 @@ PATTERNS = [
     (r'received Init from \S+: \d+ bytes, body read \d+ us, decode (\d+) us, header at (\d+) to (\d+)',
      ['Init: decode', None, None]),
 ]
+SENT = r'sent Init to \S+: \d+ bytes, encode \d+ us, tls write \d+ us, from \d+ to (\d+)'
+SEEN = r'received Init from .* header at (\d+) to \d+ us monotonic, seen by a hot wait at (\d+)'
 
 
 def main(logs):
-    values, sent, received = {}, [], []
+    values, sent, received, written, seen = {}, [], [], [], []
     for f in glob.glob(logs + '/node*.log'):
         for line in open(f, encoding='utf-8', errors='replace'):
             if 'warmup' in line or 'rehearsal-' in line:
@@ -40,12 +42,26 @@ def main(logs):
                     sent.append(int(m.group(3)))
                 elif pattern.startswith('received Init'):
                     received.append(int(m.group(2)))
+            m = re.search(SENT, line)
+            if m:
+                written.append(int(m.group(1)))
+            m = re.search(SEEN, line)
+            if m:
+                seen.append((int(m.group(2)), int(m.group(1))))
     # each Init write (monotonic start, us) to the first reader header at most 100 ms later
     received.sort()
     for start in sorted(sent):
         later = [r for r in received if 0 <= r - start < 100_000]
         if later:
             values.setdefault('Init: write start -> acceptor reader', []).append(later[0] - start)
+    # the reader's side (PeerLink since 2026-12-07): when its hot wait saw the Init's bytes, and
+    # when the Init's first TLS record was read and opened
+    seen.sort()
+    for end in sorted(written):
+        later = [s for s in seen if 0 <= s[0] - end < 100_000]
+        if later:
+            values.setdefault('Init: write end -> seen by hot wait', []).append(later[0][0] - end)
+            values.setdefault('Init: seen -> header read (TLS)', []).append(later[0][1] - later[0][0])
     for name in sorted(values):
         v = sorted(values[name])
         print(f'{name:40s} n={len(v):4d}  median {statistics.median(v):7.0f} us  p90 {v[int(len(v) * 0.9)]:7.0f} us')

@@ -185,7 +185,7 @@ final class PeerLink implements AutoCloseable {
             InputStream wire = tcp.getInputStream();
             byte[] header = new byte[WireCodec.HEADER_BYTES];
             while (!closed) {
-                awaitHot(hot.get(), in, wire);
+                long seen = awaitHot(hot.get(), in, wire);
                 in.readFully(header);
                 int length;
                 try {
@@ -206,8 +206,8 @@ final class PeerLink implements AutoCloseable {
                     if (LOG.isDebugEnabled()) {
                         long t2 = System.nanoTime();
                         LOG.debug("received {} from {}: {} bytes, body read {} us, decode {} us, header at {} to {} us"
-                                + " monotonic", m.type(), peer, frame.length, (t1 - t0) / 1000, (t2 - t1) / 1000, t0 / 1000,
-                                t2 / 1000);
+                                + " monotonic{}", m.type(), peer, frame.length, (t1 - t0) / 1000, (t2 - t1) / 1000, t0 / 1000,
+                                t2 / 1000, seen == 0 ? "" : ", seen by a hot wait at " + seen / 1000 + " us");
                     }
                 } catch (MalformedMessageException e) {
                     malformed.run();
@@ -237,19 +237,21 @@ final class PeerLink implements AutoCloseable {
      * none has arrived (decrypted data buffered, or bytes in the kernel's receive queue),
      * rehearsing now and then; returns at once when nothing is expected, and after
      * {@link HotWait#maxSpinNanos()} at most.
+     *
+     * @return when it saw the message arrive (System.nanoTime), or 0 when it did not
      */
-    private void awaitHot(HotWait hot, InputStream in, InputStream wire) throws IOException {
+    private long awaitHot(HotWait hot, InputStream in, InputStream wire) throws IOException {
         long start = 0;
         long rehearsed = 0;
         while (!closed && hot.expecting(peer)) {
             if (in.available() > 0 || wire.available() > 0) {
-                return;
+                return System.nanoTime();
             }
             long now = System.nanoTime();
             if (start == 0) {
                 start = now;
             } else if (now - start > hot.maxSpinNanos()) {
-                return; // long enough: block as usual
+                return 0; // long enough: block as usual
             }
             if (rehearsed == 0 || now - rehearsed >= hot.rehearseEveryNanos()) {
                 try {
@@ -262,6 +264,7 @@ final class PeerLink implements AutoCloseable {
                 java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
             }
         }
+        return 0;
     }
 
     @Override

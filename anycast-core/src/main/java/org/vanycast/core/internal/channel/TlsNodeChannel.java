@@ -19,6 +19,7 @@ import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.internal.tls.NodeCredentials;
+import org.vanycast.core.internal.tls.TlsRecordRehearsal;
 import org.vanycast.core.internal.wire.NodeMessage;
 
 /**
@@ -84,9 +85,46 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         return (InetSocketAddress) s.getLocalSocketAddress();
     }
 
-    /** Has the links' readers poll instead of block while {@code h} expects a message from their peer. */
+    /**
+     * Has the links' readers poll instead of block while {@code h} expects a message from their
+     * peer; their rehearsals then also seal and open a record like the awaited one's
+     * ({@link TlsRecordRehearsal}), unless that cannot be set up (logged; the wait goes on without).
+     */
     public void hotWait(HotWait h) {
-        hotWait = h == null ? HotWait.NONE : h;
+        if (h == null || h == HotWait.NONE) {
+            hotWait = HotWait.NONE;
+            return;
+        }
+        TlsRecordRehearsal records;
+        try {
+            records = TlsRecordRehearsal.start(context);
+        } catch (SSLException | RuntimeException e) {
+            LOG.info("{}: hot waits go without rehearsing TLS records: {}", self, e.toString());
+            hotWait = h;
+            return;
+        }
+        hotWait = new HotWait() {
+            @Override
+            public boolean expecting(String peer) {
+                return h.expecting(peer);
+            }
+
+            @Override
+            public void rehearse(String peer) {
+                h.rehearse(peer);
+                records.rehearse();
+            }
+
+            @Override
+            public long maxSpinNanos() {
+                return h.maxSpinNanos();
+            }
+
+            @Override
+            public long rehearseEveryNanos() {
+                return h.rehearseEveryNanos();
+            }
+        };
     }
 
     public long rejectedHandshakes() {
