@@ -57,6 +57,8 @@ class RouteOptimizationTest {
                 MobilityAction.BindingStateChanged state = node.bind(client, 0, Duration.ofSeconds(5));
                 assertEquals(MobilityAction.BindingStateChanged.State.ACKNOWLEDGED, state.state());
                 assertEquals(tb.address("node1"), agents.cnAgent().bindings().get(x));
+                assertEquals(Set.of(3), TestbedSupport.schedulingPolicies("nfqueue-" + Agents.CN_QUEUE),
+                        "the client's cn-agent runs as SCHED_BATCH, never inside a node's send");
 
                 Capture atHomeAgent = Capture.start(tb.ns("router"), Topology.routerIf("ha"), captures.resolve("ha-after-binding.pcap"));
                 assertEquals("after binding", nc.roundTrip("after binding"));

@@ -39,4 +39,25 @@ final class TestbedSupport {
     static Map<String, Long> counters(org.vanycast.mipv6.internal.agent.DropCounters c) {
         return c.snapshot();
     }
+
+    /** Scheduling policies (SCHED_OTHER 0, SCHED_BATCH 3, ...) of this JVM's threads named {@code name}. */
+    static java.util.Set<Integer> schedulingPolicies(String name) throws java.io.IOException {
+        java.util.Set<Integer> policies = new java.util.HashSet<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    if (!java.nio.file.Files.readString(task.resolve("comm")).strip().equals(name)) {
+                        continue;
+                    }
+                    // stat: "tid (comm) state ..."; the policy is field 41, the 39th after the comm
+                    String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    policies.add(Integer.parseInt(after[38]));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return policies;
+    }
 }

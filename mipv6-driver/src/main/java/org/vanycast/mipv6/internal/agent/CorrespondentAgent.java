@@ -80,6 +80,19 @@ public final class CorrespondentAgent implements AutoCloseable {
      * a node translating with nftables cannot take the type 2 routing headers XFRM adds.
      */
     public static CorrespondentAgent start(String ns, int queue, String table, boolean xfrm) throws Exception {
+        return start(ns, queue, table, xfrm, false);
+    }
+
+    /**
+     * Like {@link #start(String, int, String, boolean)}; with {@code background} the agent's
+     * packet thread runs as SCHED_BATCH, so that a packet for it never preempts another
+     * process's thread in the middle of its work. For a testbed, where this agent stands in for
+     * the kernel of a client machine of its own but shares the CPUs with the nodes: woken on the
+     * CPU of a node that has just sent it a Binding Update, it would otherwise run its part
+     * (verification, binding, about a millisecond) inside that node's send.
+     */
+    public static CorrespondentAgent start(String ns, int queue, String table, boolean xfrm, boolean background)
+            throws Exception {
         CorrespondentAgent a = new CorrespondentAgent(ns, queue);
         try {
             a.backend = NetNs.call(ns, () -> RouteOptimizationBackends.create(table, xfrm));
@@ -116,7 +129,7 @@ public final class CorrespondentAgent implements AutoCloseable {
                         a.perform(a.engine.onTimer(nowNanos), nowNanos);
                     }
                 }
-            }, a.counters);
+            }, a.counters, background);
         } catch (Exception e) {
             a.close();
             throw e;

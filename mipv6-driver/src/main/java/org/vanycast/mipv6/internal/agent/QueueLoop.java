@@ -53,10 +53,13 @@ final class QueueLoop implements AutoCloseable {
     private volatile boolean running = true;
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private QueueLoop(String ns, int queue, Handler handler, DropCounters counters) throws Exception {
+    private QueueLoop(String ns, int queue, Handler handler, DropCounters counters, boolean background) throws Exception {
         CountDownLatch ready = new CountDownLatch(1);
         AtomicReference<Exception> failure = new AtomicReference<>();
         thread = NetNs.start(ns, "nfqueue-" + queue, () -> {
+            if (background && !NfQueue.setBatchScheduling()) {
+                LOG.info("queue {}: SCHED_BATCH refused; the loop may preempt other threads when a packet wakes it", queue);
+            }
             try (NfQueue q = NfQueue.open(queue, 0xffff, 1024)) {
                 HeldVerdicts verdicts = new HeldVerdicts() {
                     @Override
@@ -120,7 +123,17 @@ final class QueueLoop implements AutoCloseable {
     }
 
     static QueueLoop start(String ns, int queue, Handler handler, DropCounters counters) throws Exception {
-        return new QueueLoop(ns, queue, handler, counters);
+        return new QueueLoop(ns, queue, handler, counters, false);
+    }
+
+    /**
+     * Like {@link #start(String, int, Handler, DropCounters)}; with {@code background} the loop's
+     * thread runs as SCHED_BATCH: a packet that wakes it does not preempt the thread running on
+     * that CPU (the scheduler lets it in at the next tick, or on an idle CPU at once).
+     */
+    static QueueLoop start(String ns, int queue, Handler handler, DropCounters counters, boolean background)
+            throws Exception {
+        return new QueueLoop(ns, queue, handler, counters, background);
     }
 
     boolean isRunning() {

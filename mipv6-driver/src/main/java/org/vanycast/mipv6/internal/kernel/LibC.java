@@ -71,6 +71,7 @@ interface LibC extends Library {
 
     int PR_SET_TIMERSLACK = 29;
     int SCHED_FIFO = 1;
+    int SCHED_BATCH = 3;
 
     int sched_setscheduler(int pid, int policy, int[] param);
 

@@ -119,6 +119,14 @@ public final class NfQueue implements AutoCloseable {
         return LibC.INSTANCE.sched_setscheduler(0, LibC.SCHED_FIFO, new int[] {priority}) == 0;
     }
 
+    /**
+     * Makes the calling thread SCHED_BATCH (nice 0): when it wakes up it does not preempt the
+     * thread running on its CPU. Returns false if the kernel refused.
+     */
+    public static boolean setBatchScheduling() {
+        return LibC.INSTANCE.sched_setscheduler(0, LibC.SCHED_BATCH, new int[] {0}) == 0;
+    }
+
     public int number() {
         return number;
     }
