@@ -1,5 +1,8 @@
 package org.vanycast.core.internal.channel;
 
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
 /**
  * What a link's reader does while a message from its peer is imminent (an Init after its
  * Prepare): instead of blocking in the socket read it polls the socket every 50 µs and now and
@@ -40,5 +43,32 @@ public interface HotWait {
     /** How often the reader rehearses while it polls (at most). */
     default long rehearseEveryNanos() {
         return 200_000;
+    }
+
+    /** A hot wait made of its parts; rehearsing every 200 µs at most. */
+    static HotWait of(Predicate<String> expecting, Consumer<String> rehearsal, long maxSpinNanos) {
+        return new Parts(expecting, rehearsal, maxSpinNanos, 200_000);
+    }
+
+    /** This hot wait, whose rehearsals also run {@code more} (after its own). */
+    default HotWait alsoRehearsing(Runnable more) {
+        return new Parts(this::expecting, peer -> {
+            rehearse(peer);
+            more.run();
+        }, maxSpinNanos(), rehearseEveryNanos());
+    }
+
+    /** See {@link HotWait#of}. */
+    record Parts(Predicate<String> expecting, Consumer<String> rehearsal, long maxSpinNanos, long rehearseEveryNanos)
+            implements HotWait {
+        @Override
+        public boolean expecting(String peer) {
+            return expecting.test(peer);
+        }
+
+        @Override
+        public void rehearse(String peer) {
+            rehearsal.accept(peer);
+        }
     }
 }

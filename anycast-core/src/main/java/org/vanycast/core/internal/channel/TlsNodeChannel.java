@@ -103,28 +103,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
             hotWait = h;
             return;
         }
-        hotWait = new HotWait() {
-            @Override
-            public boolean expecting(String peer) {
-                return h.expecting(peer);
-            }
-
-            @Override
-            public void rehearse(String peer) {
-                h.rehearse(peer);
-                records.rehearse();
-            }
-
-            @Override
-            public long maxSpinNanos() {
-                return h.maxSpinNanos();
-            }
-
-            @Override
-            public long rehearseEveryNanos() {
-                return h.rehearseEveryNanos();
-            }
-        };
+        hotWait = h.alsoRehearsing(records::rehearse);
     }
 
     public long rejectedHandshakes() {

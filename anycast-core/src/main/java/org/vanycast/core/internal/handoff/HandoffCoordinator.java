@@ -232,23 +232,7 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         if (maxSpin.isZero() || maxSpin.isNegative()) {
             return HotWait.NONE;
         }
-        long max = maxSpin.toNanos();
-        return new HotWait() {
-            @Override
-            public boolean expecting(String peer) {
-                return acceptor.expecting(peer);
-            }
-
-            @Override
-            public void rehearse(String peer) {
-                acceptor.rehearse(peer);
-            }
-
-            @Override
-            public long maxSpinNanos() {
-                return max;
-            }
-        };
+        return HotWait.of(acceptor::expecting, acceptor::rehearse, maxSpin.toNanos());
     }
 
     @Override
