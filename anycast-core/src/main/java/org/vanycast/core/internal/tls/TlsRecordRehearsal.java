@@ -15,6 +15,8 @@ import javax.net.ssl.SSLException;
  * acceptor's reader rehearses with it, see {@code HotWait}). Nothing is sent anywhere.
  *
  * <p>Thread-safe: a rehearsal that finds another one running skips (it would warm nothing more).
+ * The first failure is thrown; the engines may then be out of step, so every later rehearsal
+ * does nothing.
  */
 public final class TlsRecordRehearsal {
     /** About a drained download's Init. */
@@ -28,6 +30,8 @@ public final class TlsRecordRehearsal {
     private final ByteBuffer opened;
     private final ReentrantLock lock = new ReentrantLock();
     private long rehearsals;
+    /** Set by a failed rehearsal: the engines are not used again. */
+    private boolean broken;
 
     private TlsRecordRehearsal(SSLEngine sealer, SSLEngine opener) {
         this.sealer = sealer;
@@ -109,6 +113,10 @@ public final class TlsRecordRehearsal {
             return;
         }
         try {
+            if (broken) {
+                return;
+            }
+            broken = true; // until this rehearsal has come through
             plain.clear();
             plain.putLong(0, rehearsals++);
             sealed.clear();
@@ -131,6 +139,7 @@ public final class TlsRecordRehearsal {
             if (opened.position() != RECORD_BYTES || opened.getLong(0) != rehearsals - 1) {
                 throw new IllegalStateException("rehearsal record opened to " + opened.position() + " bytes");
             }
+            broken = false;
         } catch (SSLException e) {
             throw new IllegalStateException("rehearsal record: " + e.getMessage(), e);
         } finally {
@@ -138,7 +147,17 @@ public final class TlsRecordRehearsal {
         }
     }
 
-    /** Records sealed and opened so far. */
+    /** Closes the sealing engine, as a fault would leave it (for tests). */
+    void closeSealer() {
+        lock.lock();
+        try {
+            sealer.closeOutbound();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records sealed and opened so far (attempts included). */
     public long rehearsals() {
         lock.lock();
         try {

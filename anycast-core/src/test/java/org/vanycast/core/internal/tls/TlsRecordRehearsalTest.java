@@ -65,6 +65,18 @@ class TlsRecordRehearsalTest {
     }
 
     @Test
+    void shouldThrowItsFirstFailureAndThenStayQuiet() throws Exception {
+        TlsRecordRehearsal r = TlsRecordRehearsal.start(n1.sslContext());
+        r.rehearse();
+        r.closeSealer();
+        assertThrows(IllegalStateException.class, r::rehearse);
+        long after = r.rehearsals();
+        r.rehearse(); // a reader rehearses every 200 µs: no exception, no work on broken engines
+        r.rehearse();
+        assertEquals(after, r.rehearsals());
+    }
+
+    @Test
     void shouldRefuseAContextThatTrustsNoOneItPresents(@TempDir Path other) throws Exception {
         Instant now = Instant.now();
         GroupCa.init(other, "other", now, Duration.ofDays(1));

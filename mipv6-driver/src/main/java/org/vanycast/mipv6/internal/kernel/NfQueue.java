@@ -142,7 +142,7 @@ public final class NfQueue implements AutoCloseable {
         if (stampingFd >= 0) {
             return true;
         }
-        int fd = LibC.INSTANCE.socket(LibC.AF_INET6, LibC.SOCK_DGRAM, 0);
+        int fd = LibC.INSTANCE.socket(LibC.AF_INET6, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             LOG.info("nfqueue {}: no socket to turn kernel timestamps on: {}", number,
                     NativeException.describe(Native.getLastError()));
