@@ -21,7 +21,6 @@ PATTERNS = [
     (r'received Init from \S+: \d+ bytes, body read \d+ us, decode (\d+) us, header at (\d+) to (\d+)',
      ['Init: decode', None, None]),
 ]
-SENT = r'sent Init to \S+: \d+ bytes, encode \d+ us, tls write \d+ us, from \d+ to (\d+)'
 SEEN = r'received Init from .* header at (\d+) to \d+ us monotonic, seen by a hot wait at (\d+)'
 
 
@@ -40,11 +39,9 @@ def main(logs):
                         values.setdefault(name, []).append(int(v))
                 if pattern.startswith('sent Init'):
                     sent.append(int(m.group(3)))
+                    written.append(int(m.group(4)))
                 elif pattern.startswith('received Init'):
                     received.append(int(m.group(2)))
-            m = re.search(SENT, line)
-            if m:
-                written.append(int(m.group(1)))
             m = re.search(SEEN, line)
             if m:
                 seen.append((int(m.group(2)), int(m.group(1))))

@@ -191,7 +191,7 @@ public final class WanEmulator implements AutoCloseable {
                         : Math.max(0, held.peek().dueNanos - now - 10_000 - compensation);
                 List<NfQueue.QueuedPacket> got = q.pollNanos(Math.min(timeout, 100_000_000L));
                 long read = System.nanoTime();
-                long readReal = realtimeMicros();
+                long readReal = got.isEmpty() ? 0 : realtimeMicros(); // only packets need the wall clock
                 TestbedConfig cfg = config.get();
                 for (NfQueue.QueuedPacket p : got) {
                     String in = linkByIfindex.get(p.inIfindex());

@@ -217,7 +217,8 @@ public final class NfQueue implements AutoCloseable {
         PointerByReference ref = new PointerByReference();
         int len = NfqLib.INSTANCE.nfq_get_payload(nfad, ref);
         byte[] payload = len > 0 ? ref.getValue().getByteArray(0, len) : new byte[0];
-        long stampMicros = NfqLib.INSTANCE.nfq_get_timestamp(nfad, stamp) == 0
+        // only a queue that asked for stamps reads them (one more native call per packet)
+        long stampMicros = stampingFd >= 0 && NfqLib.INSTANCE.nfq_get_timestamp(nfad, stamp) == 0
                 ? stamp.getLong(0) * 1_000_000L + stamp.getLong(8) : 0;
         batch.add(new QueuedPacket(id, payload, NfqLib.INSTANCE.nfq_get_indev(nfad),
                 NfqLib.INSTANCE.nfq_get_outdev(nfad), stampMicros));
@@ -262,7 +263,7 @@ public final class NfQueue implements AutoCloseable {
     /**
      * A queued packet: netfilter id, the IPv6 packet, input/output interface indexes (0 if none),
      * and when the kernel took it in (CLOCK_REALTIME, µs since the epoch; 0 when the kernel did
-     * not stamp it: see {@link NfQueue#stampArrivals}).
+     * not stamp it or the queue did not ask for stamps: see {@link NfQueue#stampArrivals}).
      */
     public record QueuedPacket(int id, byte[] packet, int inIfindex, int outIfindex, long kernelStampMicros) {
     }
