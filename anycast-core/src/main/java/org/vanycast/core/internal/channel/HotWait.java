@@ -1,5 +1,7 @@
 package org.vanycast.core.internal.channel;
 
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -37,6 +39,16 @@ public interface HotWait {
     /** Runs what that message will run, without acting; must be cheap (tens of µs) and never block. */
     void rehearse(String peer);
 
+    /**
+     * As {@link #rehearse(String)}, in steps, leaving out the steps still to come once
+     * {@code arrived} says the message is here: its wait then ends after the step that runs, not
+     * after the whole rehearsal. A whole rehearsal takes 0.15-0.45 ms on the test machine, which
+     * the Init waited out when it arrived during one. Default: the whole rehearsal.
+     */
+    default void rehearse(String peer, BooleanSupplier arrived) {
+        rehearse(peer);
+    }
+
     /** The longest a reader polls for one expected message before it blocks as usual. */
     long maxSpinNanos();
 
@@ -45,22 +57,35 @@ public interface HotWait {
         return 200_000;
     }
 
-    /** A hot wait made of its parts; rehearsing every 200 µs at most. */
+    /** A hot wait made of its parts; rehearsing every 200 µs at most, in one step. */
     static HotWait of(Predicate<String> expecting, Consumer<String> rehearsal, long maxSpinNanos) {
+        return stepwise(expecting, (peer, arrived) -> rehearsal.accept(peer), maxSpinNanos);
+    }
+
+    /**
+     * A hot wait made of its parts whose rehearsal looks at {@code arrived} between its steps
+     * (see {@link #rehearse(String, BooleanSupplier)}); rehearsing every 200 µs at most.
+     */
+    static HotWait stepwise(Predicate<String> expecting, BiConsumer<String, BooleanSupplier> rehearsal,
+            long maxSpinNanos) {
         return new Parts(expecting, rehearsal, maxSpinNanos, 200_000);
     }
 
-    /** This hot wait, whose rehearsals also run {@code more} (after its own). */
+    /** This hot wait, whose rehearsals also run {@code more} (after its own, unless the message arrived meanwhile). */
     default HotWait alsoRehearsing(Runnable more) {
-        return new Parts(this::expecting, peer -> {
-            rehearse(peer);
-            more.run();
+        return new Parts(this::expecting, (peer, arrived) -> {
+            rehearse(peer, arrived);
+            if (!arrived.getAsBoolean()) {
+                more.run();
+            }
         }, maxSpinNanos(), rehearseEveryNanos());
     }
 
-    /** See {@link HotWait#of}. */
-    record Parts(Predicate<String> expecting, Consumer<String> rehearsal, long maxSpinNanos, long rehearseEveryNanos)
-            implements HotWait {
+    /** See {@link HotWait#stepwise}. */
+    record Parts(Predicate<String> expecting, BiConsumer<String, BooleanSupplier> rehearsal, long maxSpinNanos,
+            long rehearseEveryNanos) implements HotWait {
+        private static final BooleanSupplier NEVER = () -> false;
+
         @Override
         public boolean expecting(String peer) {
             return expecting.test(peer);
@@ -68,7 +93,12 @@ public interface HotWait {
 
         @Override
         public void rehearse(String peer) {
-            rehearsal.accept(peer);
+            rehearsal.accept(peer, NEVER);
+        }
+
+        @Override
+        public void rehearse(String peer, BooleanSupplier arrived) {
+            rehearsal.accept(peer, arrived);
         }
     }
 }

@@ -101,6 +101,11 @@ final class AcceptorSide {
      * handoff uses.
      */
     void rehearse(String donor) {
+        rehearse(donor, () -> false);
+    }
+
+    /** As {@link #rehearse(String)}, leaving out the steps still to come once {@code arrived} is true. */
+    void rehearse(String donor, java.util.function.BooleanSupplier arrived) {
         long now = c.clock.currentTimeMillis();
         byte[] nonce = new byte[Init.NONCE_BYTES];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);
@@ -112,7 +117,13 @@ final class AcceptorSide {
         } catch (org.vanycast.core.internal.wire.MalformedMessageException e) {
             throw new IllegalStateException("the rehearsal's own Init does not decode", e);
         }
+        if (arrived.getAsBoolean()) {
+            return;
+        }
         c.drivers.migrator().ifPresent(ConnectionMigrator::rehearse);
+        if (arrived.getAsBoolean()) {
+            return;
+        }
         for (Pending p : pending.values()) {
             if (p.donor().equals(donor) && p.preparation() != null) {
                 p.preparation().rehearse();

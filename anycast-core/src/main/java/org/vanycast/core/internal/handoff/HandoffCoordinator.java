@@ -232,7 +232,7 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
         if (maxSpin.isZero() || maxSpin.isNegative()) {
             return HotWait.NONE;
         }
-        return HotWait.of(acceptor::expecting, acceptor::rehearse, maxSpin.toNanos());
+        return HotWait.stepwise(acceptor::expecting, acceptor::rehearse, maxSpin.toNanos());
     }
 
     @Override

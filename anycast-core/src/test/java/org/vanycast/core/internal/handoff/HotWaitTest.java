@@ -55,6 +55,19 @@ class HotWaitTest extends CoordinatorFixture {
     }
 
     @Test
+    void shouldStopRehearsingBeforeTheDriversOnceTheInitIsHere() {
+        HotWait hot = n2.coordinator.hotWait(Duration.ofSeconds(1));
+        n2.coordinator.onMessage("n1", new Prepare(8, TestNode.GROUP.logicalAddress(), client, 30_000));
+        hot.rehearse("n1", () -> true);
+        assertEquals(0, n2.migrator.rehearsals.get(), "the Init is here: no driver rehearses");
+        assertEquals(0, n2.redirector.rehearsals.get());
+        hot.rehearse("n1", () -> false);
+        assertEquals(1, n2.migrator.rehearsals.get());
+        assertEquals(1, n2.redirector.rehearsals.get());
+        n2.coordinator.abandonPending();
+    }
+
+    @Test
     void shouldAnnounceThePreparedConnectionToTheMigratorAndHandOffEvenWhenItCannotGetReady() throws Exception {
         n2.migrator.failExpect = new IllegalStateException("injected: not ready");
         HandoffEvent e = n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(10, TimeUnit.SECONDS);
