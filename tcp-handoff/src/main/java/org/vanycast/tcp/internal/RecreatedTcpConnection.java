@@ -28,7 +28,12 @@ final class RecreatedTcpConnection implements ConnectionMigrator.RecreatedConnec
         try {
             SocketFilter.setMark(f, 0);
             SocketFilter.detach(f);
-            TcpRepair.leave(f); // sends the window probe: mark and filter must be gone by now
+            // mark and filter must be gone by now: the window probe, or the first data, follows
+            if (needsWindowProbe(state)) {
+                TcpRepair.leave(f);
+            } else {
+                TcpRepair.leaveWithoutProbe(f);
+            }
             channel = ChannelFds.adopt(f, state.remote());
         } catch (IOException | RuntimeException e) {
             fd = -1;
@@ -41,6 +46,19 @@ final class RecreatedTcpConnection implements ConnectionMigrator.RecreatedConnec
             channel.write(unsent);
         }
         return channel;
+    }
+
+    /**
+     * The window probe makes the client answer with an acknowledgement at once. That is worth a
+     * packet when data is in flight: the donor's freeze may have dropped the client's
+     * acknowledgements of it, which would otherwise wait for a retransmission timeout. A drained
+     * connection has nothing in flight and the client knows its window: the service's next bytes
+     * go out one packet sooner without the probe (whose send through the testbed's links is most
+     * of the activation on the test machine). A window that opens later is announced by the
+     * kernel when the service reads, probe or not.
+     */
+    static boolean needsWindowProbe(TcpConnectionState s) {
+        return s.unacked().length > 0;
     }
 
     @Override
