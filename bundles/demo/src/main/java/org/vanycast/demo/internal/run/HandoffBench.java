@@ -359,7 +359,8 @@ public final class HandoffBench {
 
     /**
      * A local batch's download of tens of MB, and its capture once the batch verified (the gaps
-     * are in the rows), are not worth keeping: 1.4 GB per 300 handoffs otherwise. A failed batch
+     * are in the rows), are not worth keeping: 1.4 GB per 300 handoffs otherwise; nor are those
+     * of the downloads that only move the client to a trial's donor. A download that failed
      * keeps its capture for a look at what went wrong.
      */
     static void discardCheckedDownload(Path dir, boolean verified) throws IOException {
@@ -392,7 +393,8 @@ public final class HandoffBench {
         r = new Row(r.experiment(), bw, lcs, lss, rr, wait, t, r.verified(), r.phaseMicros(), r.stateBytes(),
                 r.gapMillis(), r.problems(), r.freezeToLiveMicros());
         rows.add(r);
-        Files.deleteIfExists(dir.resolve("received.bin"));
+        // the capture stays: tools/fig14-capture.py and tshark read it; the checked download does not
+        Files.deleteIfExists(dir.resolve(DemoScenario.DOCUMENT));
         log.printf(Locale.ROOT, "[%4d s] %s bw=%d L_CS=%d L_SS=%d rr=%s%s #%d: %s, gap %.1f ms, state %d B%n",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), experiment, bw, lcs, lss, rr,
                 wait >= 0 ? " wait=" + wait : "", t,
@@ -412,7 +414,7 @@ public final class HandoffBench {
             for (int attempt = 1; attempt <= REPOSITION_ATTEMPTS; attempt++) {
                 Path dir = out.resolve("trials/reposition-" + node + "-" + t + (attempt > 1 ? "-" + attempt : ""));
                 r = s.download(holder, List.of(node), dir);
-                Files.deleteIfExists(dir.resolve("received.bin"));
+                discardCheckedDownload(dir, r.verified());
                 boolean moved = !r.handoffs().isEmpty() && r.handoffs().get(0).completed();
                 if (moved || !r.problems().toString().contains("no channel address known")) {
                     break;
