@@ -3,6 +3,7 @@ package org.vanycast.core.internal.handoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ final class AcceptorSide {
     private final Map<String, Completed> completed = new ConcurrentHashMap<>();
     /** Inits being processed; the value says the donor has meanwhile aborted (given up). */
     private final Map<String, Boolean> inProgress = new ConcurrentHashMap<>();
+    /** The CPU latency window of each handoff from its Prepare to the end of its Init's critical part. */
+    private final Map<String, CpuLatencyHold.Window> windows = new ConcurrentHashMap<>();
 
     AcceptorSide(HandoffCoordinator c) {
         this.c = c;
@@ -151,7 +154,9 @@ final class AcceptorSide {
         } catch (IOException | RuntimeException e) {
             failure = "prepare: " + e.getMessage();
         }
-        Pending old = pending.put(key(donor, p.handoffId()), new Pending(donor, p.client(), prep, failure, deadline, null));
+        String k = key(donor, p.handoffId());
+        closeWindow(windows.put(k, c.latency.hold(Duration.ofMillis(p.initTimeoutMillis()).plus(c.config.commitTimeout()))));
+        Pending old = pending.put(k, new Pending(donor, p.client(), prep, failure, deadline, null));
         if (old != null) {
             old.abandon();
         }
@@ -235,6 +240,7 @@ final class AcceptorSide {
             c.executor().execute(() -> run(k, work));
         } catch (RejectedExecutionException e) {
             inProgress.remove(k); // shutting down: the donor times out and resumes
+            closeWindow(windows.remove(k));
             if (p != null) {
                 p.abandon();
             }
@@ -246,6 +252,13 @@ final class AcceptorSide {
             work.run();
         } finally {
             inProgress.remove(k);
+            closeWindow(windows.remove(k));
+        }
+    }
+
+    private static void closeWindow(CpuLatencyHold.Window w) {
+        if (w != null) {
+            w.close();
         }
     }
 
@@ -279,6 +292,7 @@ final class AcceptorSide {
         }
         Pending p = pending.remove(k);
         if (p != null) {
+            closeWindow(windows.remove(k));
             p.abandon();
         }
         return p != null;
@@ -367,16 +381,19 @@ final class AcceptorSide {
             it.remove();
             p.abandon();
         }
+        windows.values().forEach(CpuLatencyHold.Window::close);
+        windows.clear();
     }
 
     /** Closes preparations whose Init never came and forgets old completed handoffs. */
     void expire(long nowNanos) {
         completed.values().removeIf(d -> nowNanos - d.expiresNanos() > 0);
-        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
-            Pending p = it.next();
-            if (nowNanos - p.deadlineNanos() > 0) {
+        for (Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, Pending> e = it.next();
+            if (nowNanos - e.getValue().deadlineNanos() > 0) {
                 it.remove();
-                p.abandon();
+                closeWindow(windows.remove(e.getKey()));
+                e.getValue().abandon();
             }
         }
     }

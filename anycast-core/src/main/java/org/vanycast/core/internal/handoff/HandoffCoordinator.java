@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -63,6 +64,8 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
     private final AtomicLong droppedMessages = new AtomicLong();
     /** A {@link HandoffRehearsal}'s coordinator: its handoffs are logged at debug level only. */
     volatile boolean rehearsal;
+    /** Held from a donor handoff's start, and from an acceptor's Prepare, to the handoff's end. */
+    volatile CpuLatencyHold latency = CpuLatencyHold.NONE;
 
     public HandoffCoordinator(String self, AnycastGroup group, NodeTransport transport, Drivers drivers,
             HandoffConfig config, HandoffClock clock, Executor executor) {
@@ -109,23 +112,47 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
             Consumer<List<SocketChannel>> onRollback) {
         CompletableFuture<HandoffEvent> result = new CompletableFuture<>();
         DonorHandoff h = new DonorHandoff(this, random.nextLong(), outgoing, client, acceptorNode);
-        executor.execute(() -> {
-            try {
-                HandoffEvent e = h.run();
-                finished(e);
-                result.complete(e);
-            } catch (HandoffFailedException e) {
-                e.event().ifPresent(this::finished);
-                if (onRollback != null) {
-                    onRollback.accept(h.servingChannels());
-                }
-                result.completeExceptionally(e);
-            } catch (RuntimeException e) {
-                LOG.error("handoff {} failed unexpectedly", Long.toUnsignedString(h.id(), 16), e);
-                result.completeExceptionally(e);
-            }
-        });
+        CpuLatencyHold.Window window = latency.hold(config.captureTimeout().plus(config.drainTimeout())
+                .plus(config.doneTimeout()).plus(Duration.ofSeconds(1)));
+        try {
+            executor.execute(() -> run(h, window, onRollback, result));
+        } catch (RejectedExecutionException e) {
+            window.close();
+            throw e;
+        }
         return result;
+    }
+
+    /** The donor's handoff on the executor; its CPU latency window ends before anyone hears the outcome. */
+    private void run(DonorHandoff h, CpuLatencyHold.Window window, Consumer<List<SocketChannel>> onRollback,
+            CompletableFuture<HandoffEvent> result) {
+        HandoffEvent e;
+        try {
+            try (window) {
+                e = h.run();
+            }
+        } catch (HandoffFailedException x) {
+            x.event().ifPresent(this::finished);
+            if (onRollback != null) {
+                onRollback.accept(h.servingChannels());
+            }
+            result.completeExceptionally(x);
+            return;
+        } catch (RuntimeException x) {
+            LOG.error("handoff {} failed unexpectedly", Long.toUnsignedString(h.id(), 16), x);
+            result.completeExceptionally(x);
+            return;
+        }
+        finished(e);
+        result.complete(e);
+    }
+
+    /**
+     * Keeps the CPUs from sleeping while this node's handoffs are under way (see
+     * {@link CpuLatencyHold}); none by default.
+     */
+    public void cpuLatencyHold(CpuLatencyHold hold) {
+        latency = java.util.Objects.requireNonNull(hold, "hold");
     }
 
     /**

@@ -25,6 +25,7 @@ import org.vanycast.core.api.ReceivedClient;
 import org.vanycast.core.internal.channel.ChannelWarmup;
 import org.vanycast.core.internal.channel.TimerSlack;
 import org.vanycast.core.internal.channel.TlsNodeChannel;
+import org.vanycast.core.internal.handoff.CpuLatencyHold;
 import org.vanycast.core.internal.handoff.HandoffClock;
 import org.vanycast.core.internal.handoff.HandoffCoordinator;
 import org.vanycast.core.internal.handoff.HandoffRehearsal;
@@ -47,6 +48,8 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
     /** Handoff work: blocking driver calls and waits, so it grows with the handoffs in flight. */
     private final ExecutorService executor;
     private final ScheduledExecutorService housekeeper;
+    /** Its windows' deadlines run on the housekeeper. */
+    private volatile CpuLatencyHold latencyHold = CpuLatencyHold.NONE;
     private TlsNodeChannel channel;
     /** Warms the channel's code up at start (its own loopback channels); cancelled on stop. */
     private ChannelWarmup warmup;
@@ -87,6 +90,10 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         coordinator = new HandoffCoordinator(settings.node(), settings.group(), channel, drivers, settings.handoff(),
                 HandoffClock.SYSTEM, executor);
         channel.hotWait(coordinator.hotWait(settings.hotWait()));
+        if (settings.cpuLatencyHold()) {
+            latencyHold = CpuLatencyHold.on(CpuLatencyHold.DEVICE, housekeeper);
+            coordinator.cpuLatencyHold(latencyHold);
+        }
         InetSocketAddress bound = channel.start(settings.channel());
         warmup = new ChannelWarmup(credentials, settings.warmupRounds());
         // the rehearsal follows the channel's warm-up rather than competing with it for the cores
@@ -284,6 +291,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         channel.close();
         executor.shutdownNow();
         housekeeper.shutdownNow();
+        latencyHold.close();
     }
 
     @Override
@@ -304,6 +312,7 @@ public final class AnycastNodeImpl implements AnycastNode, MembershipListener, A
         }
         executor.shutdownNow();
         housekeeper.shutdownNow();
+        latencyHold.close();
     }
 
     /** A stopping node's warm-ups end after their exchange or handoff in progress. */

@@ -64,4 +64,10 @@ public @interface NodeConfig {
             + " peers or clients), so that its first real handoffs do not load and interpret the handoff code;"
             + " 0 turns the rehearsal off")
     int warmup_handoffs() default NodeSettings.DEFAULT_REHEARSAL_HANDOFFS;
+
+    @AttributeDefinition(description = "Whether the node asks the kernel, through /dev/cpu_dma_latency, to keep the"
+            + " CPUs out of idle sleep from a handoff's start (or Prepare) to its end, so that the threads woken"
+            + " along its critical path run at once; idle CPUs poll meanwhile. Needs write access to the device"
+            + " (root); without it the node logs why and goes on without")
+    boolean cpu_latency_hold() default true;
 }

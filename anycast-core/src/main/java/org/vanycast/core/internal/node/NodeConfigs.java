@@ -36,7 +36,7 @@ public final class NodeConfigs {
         return new NodeSettings(c.node_name(), new AnycastGroup(c.group_name(), x), Path.of(require(c.ca_dir(), "ca.dir")),
                 hostPort(c.channel(), "channel"), hostPort(c.membership(), "membership"), hosts, c.backups(),
                 ms(c.failure_timeout_ms()), ms(c.report_interval_ms()), c.weight(), handoff, c.warmup_rounds(),
-                Duration.ofMillis(c.hot_wait_ms()), c.warmup_handoffs());
+                Duration.ofMillis(c.hot_wait_ms()), c.warmup_handoffs(), c.cpu_latency_hold());
     }
 
     /** Parses {@code host:port} or {@code [v6]:port}; hosts must be literal addresses (no DNS on the node). */

@@ -16,11 +16,12 @@ import org.vanycast.core.internal.handoff.HandoffConfig;
  * @param warmupRounds how many handoff exchanges warm the group channel up at start (0: none)
  * @param hotWait    how long at most the channel's reader polls for an Init announced by a Prepare (0: blocks)
  * @param rehearsalHandoffs how many whole handoffs of a loopback connection the node rehearses at start (0: none)
+ * @param cpuLatencyHold whether the node keeps the CPUs out of idle sleep while its handoffs are under way
  */
 public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel,
         InetSocketAddress membership, List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout,
         Duration reportInterval, double weight, HandoffConfig handoff, int warmupRounds, Duration hotWait,
-        int rehearsalHandoffs) {
+        int rehearsalHandoffs, boolean cpuLatencyHold) {
     /** The default warm-up ({@code warmup.rounds}). */
     public static final int DEFAULT_WARMUP_ROUNDS = 2000;
     /** The default longest poll for an Init ({@code hot.wait.ms}). */
@@ -54,11 +55,11 @@ public record NodeSettings(String node, AnycastGroup group, Path caDir, InetSock
         }
     }
 
-    /** Settings with the default warm-ups and hot wait. */
+    /** Settings with the default warm-ups, hot wait and CPU latency hold. */
     public NodeSettings(String node, AnycastGroup group, Path caDir, InetSocketAddress channel, InetSocketAddress membership,
             List<InetSocketAddress> initialHosts, int backups, Duration failureTimeout, Duration reportInterval, double weight,
             HandoffConfig handoff) {
         this(node, group, caDir, channel, membership, initialHosts, backups, failureTimeout, reportInterval, weight, handoff,
-                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS), DEFAULT_REHEARSAL_HANDOFFS);
+                DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(DEFAULT_HOT_WAIT_MS), DEFAULT_REHEARSAL_HANDOFFS, true);
     }
 }

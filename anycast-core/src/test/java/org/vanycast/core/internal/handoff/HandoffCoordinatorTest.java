@@ -62,6 +62,33 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
                 + a.nanos(HandoffPhase.REDIRECT), "freeze -> live covers the phases before it");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void shouldHoldTheCpuLatencyRequestOnBothSidesOnlyWhileTheHandoffRuns(boolean acceptedInline,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        n2.redirector.ready = acceptedInline;
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            java.nio.file.Path d1 = java.nio.file.Files.createFile(dir.resolve("n1"));
+            java.nio.file.Path d2 = java.nio.file.Files.createFile(dir.resolve("n2"));
+            CpuLatencyHold h1 = CpuLatencyHold.on(d1, timer);
+            CpuLatencyHold h2 = CpuLatencyHold.on(d2, timer);
+            n1.coordinator.cpuLatencyHold(h1);
+            n2.coordinator.cpuLatencyHold(h2);
+
+            n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertEquals("0", java.nio.file.Files.readString(d1), "the donor asked for 0 us");
+            assertEquals("0", java.nio.file.Files.readString(d2), "the acceptor asked for 0 us");
+            assertEquals(0, h1.openWindows(), "the donor's window closed with its handoff");
+            await(() -> h2.openWindows() == 0, "the acceptor's window to close after its Done");
+            assertFalse(h1.requesting());
+            assertFalse(h2.requesting());
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
     @Test
     void shouldHandOffWithTheInitAcceptedWhereReceivedWhenThePreparationIsReady() throws Exception {
         n2.redirector.ready = true;

@@ -1,6 +1,7 @@
 package org.vanycast.core.internal.handoff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,22 @@ class HandoffRollbackTest extends CoordinatorFixture {
         assertEquals("n1", servedBy());
         assertTrue(conn.server().isOpen());
         assertEquals(HandoffOutcome.ROLLED_BACK, x.event().orElseThrow().outcome());
+    }
+
+    @Test
+    void shouldEndTheDonorsCpuLatencyWindowWhenItRollsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            CpuLatencyHold h1 = CpuLatencyHold.on(java.nio.file.Files.createFile(dir.resolve("n1")), timer);
+            n1.coordinator.cpuLatencyHold(h1);
+            net.lose = s -> s.message() instanceof Init;
+            assertEquals(Reason.DONE_TIMEOUT, failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0])).reason());
+            assertEquals(0, h1.openWindows());
+            assertFalse(h1.requesting());
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     @Test

@@ -116,7 +116,7 @@ class AnycastNodeTest {
             // no start-up rehearsal: it would run its handoffs through the fake migrator these tests count on
             NodeSettings s = new NodeSettings(name, group, ca, new InetSocketAddress(LO, 0), hosts.get(i), hosts, 1,
                     Duration.ofMillis(1500), Duration.ofMillis(100), 1.0, HandoffConfig.DEFAULTS,
-                    NodeSettings.DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(NodeSettings.DEFAULT_HOT_WAIT_MS), 0);
+                    NodeSettings.DEFAULT_WARMUP_ROUNDS, Duration.ofMillis(NodeSettings.DEFAULT_HOT_WAIT_MS), 0, true);
             AnycastNodeImpl n = new AnycastNodeImpl(s, d);
             nodes.add(n);
             n.start();
