@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vanycast.core.api.HandoffEvent;
@@ -108,7 +109,7 @@ final class AcceptorSide {
     }
 
     /** As {@link #rehearse(String)}, leaving out the steps still to come once {@code arrived} is true. */
-    void rehearse(String donor, java.util.function.BooleanSupplier arrived) {
+    void rehearse(String donor, BooleanSupplier arrived) {
         long now = c.clock.currentTimeMillis();
         byte[] nonce = new byte[Init.NONCE_BYTES];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(nonce);

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -152,7 +153,7 @@ public final class HandoffCoordinator implements NodeTransport.Inbound {
      * {@link CpuLatencyHold}); none by default.
      */
     public void cpuLatencyHold(CpuLatencyHold hold) {
-        latency = java.util.Objects.requireNonNull(hold, "hold");
+        latency = Objects.requireNonNull(hold, "hold");
     }
 
     /**

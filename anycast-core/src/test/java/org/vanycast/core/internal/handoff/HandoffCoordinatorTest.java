@@ -6,11 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vanycast.core.api.HandoffEvent;
 import org.vanycast.core.api.HandoffFailedException;
 import org.vanycast.core.api.HandoffFailedException.Reason;
@@ -62,15 +69,15 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
                 + a.nanos(HandoffPhase.REDIRECT), "freeze -> live covers the phases before it");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void shouldHoldTheCpuLatencyRequestOnBothSidesOnlyWhileTheHandoffRuns(boolean acceptedInline,
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            @TempDir Path dir) throws Exception {
         n2.redirector.ready = acceptedInline;
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            java.nio.file.Path d1 = java.nio.file.Files.createFile(dir.resolve("n1"));
-            java.nio.file.Path d2 = java.nio.file.Files.createFile(dir.resolve("n2"));
+            Path d1 = Files.createFile(dir.resolve("n1"));
+            Path d2 = Files.createFile(dir.resolve("n2"));
             CpuLatencyHold h1 = CpuLatencyHold.on(d1, timer);
             CpuLatencyHold h2 = CpuLatencyHold.on(d2, timer);
             n1.coordinator.cpuLatencyHold(h1);
@@ -78,8 +85,8 @@ class HandoffCoordinatorTest extends CoordinatorFixture {
 
             n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0]).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-            assertEquals("0", java.nio.file.Files.readString(d1), "the donor asked for 0 us");
-            assertEquals("0", java.nio.file.Files.readString(d2), "the acceptor asked for 0 us");
+            assertEquals("0", Files.readString(d1), "the donor asked for 0 us");
+            assertEquals("0", Files.readString(d2), "the acceptor asked for 0 us");
             assertEquals(0, h1.openWindows(), "the donor's window closed with its handoff");
             await(() -> h2.openWindows() == 0, "the acceptor's window to close after its Done");
             assertFalse(h1.requesting());

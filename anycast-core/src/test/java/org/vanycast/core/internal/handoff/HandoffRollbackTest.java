@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.vanycast.core.api.HandoffEvent;
 import org.vanycast.core.api.HandoffFailedException;
 import org.vanycast.core.api.HandoffFailedException.Reason;
@@ -37,11 +42,11 @@ class HandoffRollbackTest extends CoordinatorFixture {
     }
 
     @Test
-    void shouldEndTheDonorsCpuLatencyWindowWhenItRollsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void shouldEndTheDonorsCpuLatencyWindowWhenItRollsBack(@TempDir Path dir)
             throws Exception {
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            CpuLatencyHold h1 = CpuLatencyHold.on(java.nio.file.Files.createFile(dir.resolve("n1")), timer);
+            CpuLatencyHold h1 = CpuLatencyHold.on(Files.createFile(dir.resolve("n1")), timer);
             n1.coordinator.cpuLatencyHold(h1);
             net.lose = s -> s.message() instanceof Init;
             assertEquals(Reason.DONE_TIMEOUT, failure(n1.coordinator.clientHandoff(conn.server(), "n2", new byte[0])).reason());
