@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The cpuidle governor then picks the polling idle state, so a thread woken by a packet or a
  * timer runs at once instead of after the CPU's exit from halt, which on a virtual machine is
  * a trip through the hypervisor: in the local handoff bench on the test machine, freeze ->
- * live went from 0.83-0.84 to 0.69 ms median (p90 2.1-2.7 to 1.2) with the request held.
+ * live went from 0.83-0.84 ms median (p90 2.1-2.7) to 0.72 (p90 1.2-1.9) with the nodes' own
+ * windows, and to 0.67-0.69 with the request held for the whole run by an outside process.
  * Idle CPUs spin meanwhile, so the request lasts only from a handoff's start (donor) or its
  * Prepare (acceptor) to its end: each is a {@link Window}; the file is open while any window
  * is, and a window that is never closed ends at its deadline.
@@ -117,7 +119,7 @@ public final class CpuLatencyHold implements AutoCloseable {
                     w.close();
                 }
             }, atMost.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             w.close(); // shutting down: no window without its deadline
             return NO_WINDOW;
         }
@@ -177,6 +179,9 @@ public final class CpuLatencyHold implements AutoCloseable {
     /** Ends the request, whatever windows are still open; later windows do nothing. */
     @Override
     public synchronized void close() {
+        if (device == null) {
+            return; // NONE: shared, nothing to end
+        }
         closed = true;
         windows = 0;
         drop();
