@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vanycast.core.api.LeaveRefusedException;
 import org.vanycast.core.api.MemberInfo;
 import org.vanycast.core.api.NodeRole;
+import org.vanycast.core.internal.testing.ListenPorts;
 import org.vanycast.core.internal.tls.GroupCa;
 import org.vanycast.core.internal.tls.NodeCredentials;
 
@@ -66,9 +66,7 @@ class GroupMembershipTest {
     }
 
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free(LO);
     }
 
     List<GroupMembership> startGroup(String... names) throws Exception {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +36,7 @@ import org.vanycast.core.internal.handoff.FakeRedirector;
 import org.vanycast.core.internal.handoff.HandoffConfig;
 import org.vanycast.core.internal.handoff.Loopback;
 import org.vanycast.core.internal.policy.LeastLoadedPolicy;
+import org.vanycast.core.internal.testing.ListenPorts;
 import org.vanycast.core.internal.tls.GroupCa;
 import org.vanycast.core.spi.HomeAgentRegistrar;
 
@@ -80,9 +80,7 @@ class AnycastNodeTest {
     }
 
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free(LO);
     }
 
     record Started(AnycastNodeImpl node, ServiceDrivers drivers, FakeMigrator migrator, FakeRedirector redirector) {
