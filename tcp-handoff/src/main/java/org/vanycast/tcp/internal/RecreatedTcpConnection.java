@@ -28,12 +28,7 @@ final class RecreatedTcpConnection implements ConnectionMigrator.RecreatedConnec
         try {
             SocketFilter.setMark(f, 0);
             SocketFilter.detach(f);
-            // mark and filter must be gone by now: the window probe, or the first data, follows
-            if (needsWindowProbe(state)) {
-                TcpRepair.leave(f);
-            } else {
-                TcpRepair.leaveWithoutProbe(f);
-            }
+            TcpRepair.leave(f); // sends the window probe: mark and filter must be gone by now
             channel = ChannelFds.adopt(f, state.remote());
         } catch (IOException | RuntimeException e) {
             fd = -1;
@@ -46,19 +41,6 @@ final class RecreatedTcpConnection implements ConnectionMigrator.RecreatedConnec
             channel.write(unsent);
         }
         return channel;
-    }
-
-    /**
-     * The window probe makes the client answer with an acknowledgement at once. That is worth a
-     * packet when data is in flight: the donor's freeze may have dropped the client's
-     * acknowledgements of it, which would otherwise wait for a retransmission timeout. A drained
-     * connection has nothing in flight and the client knows its window: without the probe the
-     * service's next bytes are the acceptor's first packet (one packet less per handoff; no
-     * measurable time in the local bench). A window that opens later is announced by the kernel
-     * when the service reads, probe or not.
-     */
-    static boolean needsWindowProbe(TcpConnectionState s) {
-        return s.unacked().length > 0;
     }
 
     @Override

@@ -77,25 +77,6 @@ public final class TcpRepair {
         Syscalls.setInt(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_REPAIR, 0, "TCP_REPAIR=0");
     }
 
-    /**
-     * Leaves repair mode without the window probe ({@code TCP_REPAIR_OFF_NO_WP}, Linux 4.17+),
-     * or with it on a kernel that does not know that value (EINVAL).
-     *
-     * @return whether the probe was left out
-     */
-    public static boolean leaveWithoutProbe(int fd) throws NativeCallException {
-        try {
-            Syscalls.setInt(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_REPAIR, -1, "TCP_REPAIR=-1");
-            return true;
-        } catch (NativeCallException e) {
-            if (e.errno() != 22) {
-                throw e;
-            }
-        }
-        leave(fd);
-        return false;
-    }
-
     public static void selectQueue(int fd, int queue) throws NativeCallException {
         Syscalls.setInt(fd, Syscalls.IPPROTO_TCP, Syscalls.TCP_REPAIR_QUEUE, queue, "TCP_REPAIR_QUEUE");
     }
