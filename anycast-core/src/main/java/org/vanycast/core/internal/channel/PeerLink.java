@@ -244,7 +244,7 @@ final class PeerLink implements AutoCloseable {
         long start = 0;
         long rehearsed = 0;
         while (!closed && hot.expecting(peer)) {
-            if (in.available() > 0 || wire.available() > 0) {
+            if (bytesHere(in, wire)) {
                 return System.nanoTime();
             }
             long now = System.nanoTime();
@@ -267,10 +267,15 @@ final class PeerLink implements AutoCloseable {
         return 0;
     }
 
-    /** Whether a message's bytes are here (decrypted and buffered, or in the kernel's queue); a failing socket counts as here, for the read to report. */
+    /** Whether a message's bytes are here: decrypted and buffered, or in the kernel's queue. */
+    private static boolean bytesHere(InputStream in, InputStream wire) throws IOException {
+        return in.available() > 0 || wire.available() > 0;
+    }
+
+    /** {@link #bytesHere} for a rehearsal between its steps; a failing socket counts as here, for the read to report. */
     private static boolean arrived(InputStream in, InputStream wire) {
         try {
-            return in.available() > 0 || wire.available() > 0;
+            return bytesHere(in, wire);
         } catch (IOException e) {
             return true;
         }
