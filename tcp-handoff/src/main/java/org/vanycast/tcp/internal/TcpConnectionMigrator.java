@@ -48,6 +48,8 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private static final long DRAIN_REHEARSAL_NANOS = 200_000;
     /** What {@link #rehearse()} decodes: a made-up connection on [::1]. */
     private static final byte[] REHEARSAL_STATE = rehearsalState();
+    /** What {@link #rehearse()} re-creates: the same connection from an ephemeral port, so rehearsals never collide. */
+    private static final TcpConnectionState REHEARSAL_RESTORE = rehearsalRestore();
     private volatile boolean rehearsalFailed;
     private final java.util.concurrent.atomic.AtomicLong rehearsals = new java.util.concurrent.atomic.AtomicLong();
     private final Worker worker;
@@ -168,11 +170,16 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     }
 
     /**
-     * Decodes and encodes a made-up state and opens, filters, reads a queue sequence of and
-     * closes a repair-mode socket on {@code [::1]} (never connected: nothing reaches any wire),
-     * so that the code and the kernel paths of {@link #recreate} (acceptor), and of
+     * Decodes and encodes a made-up state and runs the whole of {@link #recreate}'s kernel
+     * work on it, on {@code [::1]} from an ephemeral port, followed by activation's first two
+     * calls (mark and filter off) and a read of a queue sequence as extraction does; then closes
+     * the socket while it is still in repair mode. Nothing reaches any wire, loopback included:
+     * connect in repair mode sends no SYN, the socket has nothing queued to send, and a socket
+     * closed in repair mode vanishes without FIN or RST. So the code and the kernel paths of
+     * {@link #recreate} and {@link RecreatedConnection#activate()} (acceptor), and of
      * {@link #freeze} and extraction (donor: {@link #drain} runs this every 200 µs while it
-     * polls), are warm when they run.
+     * polls), are warm when they run. Until 2026-12-07 the rehearsal stopped before connect,
+     * leaving connect, options, timestamp, buffer and window cold.
      */
     @Override
     public void rehearse() {
@@ -180,14 +187,15 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         try {
             TcpConnectionState s = TcpStateCodec.decode(REHEARSAL_STATE);
             TcpStateCodec.encode(s);
-            int fd = TcpRepair.openRepairSocket(new InetSocketAddress(s.local().getAddress(), 0));
+            int fd = TcpStateRestorer.restore(REHEARSAL_RESTORE);
             try {
-                SocketFilter.attachDropAll(fd);
+                SocketFilter.setMark(fd, 0);
+                SocketFilter.detach(fd);
                 TcpRepair.selectQueue(fd, TcpRepair.SEND_QUEUE);
                 TcpRepair.queueSeq(fd);
                 TcpRepair.selectQueue(fd, TcpRepair.NO_QUEUE);
             } finally {
-                TcpRepair.closeQuietly(fd);
+                TcpRepair.closeQuietly(fd); // still in repair mode: silent
             }
         } catch (IOException | RuntimeException e) {
             if (!rehearsalFailed) {
@@ -217,6 +225,17 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         return TcpStateCodec.encode(new TcpConnectionState(new InetSocketAddress(lo, 8080), new InetSocketAddress(lo, 50000),
                 1, 1, 1440, new TcpRepair.Options(true, true, true, 7, 7), 1, new TcpRepair.Window(1, 65535, 65535, 65535, 1),
                 87040, new byte[0], new byte[0], new byte[0]));
+    }
+
+    private static TcpConnectionState rehearsalRestore() {
+        try {
+            TcpConnectionState s = TcpStateCodec.decode(REHEARSAL_STATE);
+            return new TcpConnectionState(new InetSocketAddress(s.local().getAddress(), 0), s.remote(), s.sendSeq(),
+                    s.recvSeq(), s.mss(), s.options(), s.timestamp(), s.window(), s.sndbuf(), s.unacked(), s.unsent(),
+                    s.received());
+        } catch (IOException e) {
+            throw new IllegalStateException("the rehearsal's own state does not decode", e);
+        }
     }
 
     void scheduleRelease(ConnectionKey key, SocketChannel channel) {

@@ -117,6 +117,7 @@ class HandoffWarmupTest {
         TcpConnectionMigrator m = testbed.node(1).call(() -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER, LONG_GRACE));
         try {
             long before = openDescriptors();
+            long loopbackSent = loopbackTxPackets("n1");
             testbed.node(1).call(() -> {
                 for (int i = 0; i < 200; i++) {
                     m.rehearse();
@@ -124,6 +125,8 @@ class HandoffWarmupTest {
                 return null;
             });
             assertEquals(before, openDescriptors(), "every rehearsal's socket closed");
+            // each rehearsal connects a repair socket on [::1] and closes it: no SYN, no FIN, no RST
+            assertEquals(loopbackSent, loopbackTxPackets("n1"), "not a packet, even on loopback");
             assertEquals(List.of(), loopbackSockets("n1"), "no socket left on [::1]");
             assertEquals(0, m.pendingReleases());
             assertFalse(m.rehearsalFailed(), "every native call of the rehearsal succeeded");
@@ -166,6 +169,11 @@ class HandoffWarmupTest {
         } finally {
             c.deactivate();
         }
+    }
+
+    private long loopbackTxPackets(String role) throws Exception {
+        return Long.parseLong(Shell.ok("ip", "netns", "exec", testbed.name(role), "cat",
+                "/sys/class/net/lo/statistics/tx_packets").strip());
     }
 
     private static long openDescriptors() throws java.io.IOException {

@@ -73,6 +73,7 @@ public final class MobileNodeDataPath implements AutoCloseable {
     private RawMobilitySocket homeSocket;
     private RawMobilitySocket careOfSocket;
     private PacketSender sender;
+    private volatile boolean sendRehearsalFailed;
     private RouteOptimizationBackend translator;
     private QueueLoop loop;
     private Thread receiver;
@@ -260,11 +261,18 @@ public final class MobileNodeDataPath implements AutoCloseable {
     }
 
     /**
-     * Builds and drops one Binding Update for a made-up correspondent (nothing is sent, no
-     * session kept): what {@link #sendHandoff} builds, kept warm while a handoff is imminent.
+     * Builds and drops one Binding Update for a made-up correspondent (no session kept), and
+     * sends a header-only packet on loopback through the socket a Binding Update leaves by
+     * ({@link RawMobilitySocket#rehearseSend()}): what {@link #sendHandoff} runs, kept warm
+     * while a handoff is imminent. Nothing reaches any link but loopback.
      */
     public void rehearseHandoff() {
         buildThrowaway(1);
+        PacketSender s = sender;
+        if (s != null && !s.rehearse() && !sendRehearsalFailed) {
+            sendRehearsalFailed = true; // once: a namespace without ::1 would say it at every call
+            LOG.debug("rehearsing the Binding Update's send on loopback failed (harmless)");
+        }
     }
 
     /** @return the bytes of {@code count} Binding Updates built and dropped, or -1 when building failed */

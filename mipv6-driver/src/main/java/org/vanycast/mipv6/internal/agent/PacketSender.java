@@ -39,6 +39,11 @@ final class PacketSender {
         raw.sendPacket(Ipv6PacketCodec.encode(p), null);
     }
 
+    /** See {@link RawMobilitySocket#rehearseSend()}: the send of a Binding Update, on loopback. */
+    boolean rehearse() {
+        return raw.rehearseSend();
+    }
+
     /**
      * ICMPv6 Parameter Problem, code 0 (erroneous header field), about {@code offending}
      * (RFC 4443 §3.4), from {@code from}; as much of the offending packet as fits in 1280 bytes.

@@ -1,5 +1,6 @@
 package org.vanycast.mipv6.internal.kernel;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -30,6 +31,10 @@ public final class RawMobilitySocket implements AutoCloseable {
         LibC.INSTANCE.close(fd);
         return null;
     });
+
+    private static final byte[] LOOPBACK = SockAddr6.of(loopback6(), 0);
+    /** An IPv6 header, payload length 0, next header 59, hop limit 1, from ::1 to ::1. */
+    private static final byte[] LOOPBACK_NOTHING = loopbackNothing();
 
     private final int mhFd;
     // Created with the MH socket, never lazily: a socket belongs to the namespace of the
@@ -79,9 +84,31 @@ public final class RawMobilitySocket implements AutoCloseable {
 
     /** Sends one Mobility Header (checksum field filled by the kernel) to {@code dst}. */
     public void send(byte[] mobilityHeader, InetAddress dst) throws NativeException {
-        int n = LibC.INSTANCE.sendto(mhFd, mobilityHeader, mobilityHeader.length, 0,
-                SockAddr6.of(dst, 0), SockAddr6.SIZE);
-        NativeException.check("sendto(MH to " + dst.getHostAddress() + ")", n);
+        try {
+            DirectLibC.sendto(mhFd, mobilityHeader, mobilityHeader.length, 0, SockAddr6.of(dst, 0), SockAddr6.SIZE);
+        } catch (LastErrorException e) {
+            throw new NativeException("sendto(MH to " + dst.getHostAddress() + ")", e.getErrorCode());
+        }
+    }
+
+    /**
+     * Sends a header-only IPv6 packet (next header 59, "no next header") from and to
+     * {@code ::1} through the header-included socket: the call and the kernel send path of a
+     * Binding Update, on loopback only, where the stack discards it on arrival. Run while a
+     * handoff is imminent, so that the Binding Update's send finds them warm.
+     *
+     * @return whether the packet was sent (a failure is harmless and logged by the caller)
+     */
+    public synchronized boolean rehearseSend() {
+        if (closed) {
+            return false; // its descriptor number may belong to another file by now
+        }
+        try {
+            DirectLibC.sendto(rawFd, LOOPBACK_NOTHING, LOOPBACK_NOTHING.length, 0, LOOPBACK, SockAddr6.SIZE);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
     }
 
     /**
@@ -101,8 +128,11 @@ public final class RawMobilitySocket implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        int n = LibC.INSTANCE.sendto(rawFd, ipv6Packet, ipv6Packet.length, 0, SockAddr6.of(dst, 0), SockAddr6.SIZE);
-        NativeException.check("sendto(IPPROTO_RAW to " + dst.getHostAddress() + ")", n);
+        try {
+            DirectLibC.sendto(rawFd, ipv6Packet, ipv6Packet.length, 0, SockAddr6.of(dst, 0), SockAddr6.SIZE);
+        } catch (LastErrorException e) {
+            throw new NativeException("sendto(IPPROTO_RAW to " + dst.getHostAddress() + ")", e.getErrorCode());
+        }
     }
 
     /**
@@ -181,5 +211,25 @@ public final class RawMobilitySocket implements AutoCloseable {
 
     /** A received Mobility Header (without the IPv6 header) and its source address. */
     public record Received(Inet6Address source, byte[] mobilityHeader) {
+    }
+
+    private static Inet6Address loopback6() {
+        byte[] a = new byte[16];
+        a[15] = 1;
+        try {
+            return (Inet6Address) InetAddress.getByAddress(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes: never thrown
+        }
+    }
+
+    private static byte[] loopbackNothing() {
+        byte[] p = new byte[40];
+        p[0] = 0x60;
+        p[6] = 59;
+        p[7] = 1;
+        p[23] = 1;
+        p[39] = 1;
+        return p;
     }
 }

@@ -1,7 +1,9 @@
 package org.vanycast.mipv6.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,34 @@ class RawMobilitySocketTest {
             assertNotNull(r, "kernel accepted our checksum and delivered the MH");
             assertEquals(h.addrA, r.source());
         }
+    }
+
+    @Test
+    void shouldRehearseTheSendOnLoopbackOnly() throws Exception {
+        try (TwoHosts h = new TwoHosts()) {
+            RawMobilitySocket tx = NetNs.call(h.a, () -> RawMobilitySocket.open(null));
+            long linkBefore = txPackets(h.a, "eth0");
+            long loBefore = rxPackets(h.a, "lo");
+            for (int i = 0; i < 5; i++) {
+                assertTrue(tx.rehearseSend(), "rehearsal " + i + " sent");
+            }
+            assertEquals(linkBefore, txPackets(h.a, "eth0"), "nothing left on the link");
+            assertTrue(rxPackets(h.a, "lo") - loBefore >= 5, "the rehearsals went to loopback");
+            tx.close();
+            assertFalse(tx.rehearseSend(), "a closed socket sends nothing, and says so");
+        }
+    }
+
+    private static long txPackets(String ns, String dev) throws Exception {
+        return stat(ns, dev, "tx_packets");
+    }
+
+    private static long rxPackets(String ns, String dev) throws Exception {
+        return stat(ns, dev, "rx_packets");
+    }
+
+    private static long stat(String ns, String dev, String name) throws Exception {
+        return Long.parseLong(TwoHosts.sh("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/statistics/" + name)
+                .strip());
     }
 }
