@@ -26,11 +26,14 @@ import org.vanycast.core.internal.wire.WireCodec;
 final class PeerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     /**
-     * Between two polls for an awaited message: short, but the core is not held (spinning on it
-     * instead slowed the handoffs down on the 2-vCPU test machine, where the download's own
-     * processes need both cores meanwhile).
+     * Between two polls for an awaited message where the reader cannot sleep on its socket
+     * ({@link SocketReadiness}): short, but the core is not held (spinning on it instead slowed
+     * the handoffs down on the 2-vCPU test machine, where the download's own processes need
+     * both cores meanwhile).
      */
     static final long PARK_NANOS = 50_000;
+    /** The shortest sleep between two looks at the socket while a message is awaited. */
+    private static final long MIN_WAIT_NANOS = 5_000;
 
     private final String peer;
     private final SSLSocket socket;
@@ -39,6 +42,8 @@ final class PeerLink implements AutoCloseable {
     private final OutputStream out;
     /** Closes this link when a write is still in progress at its deadline. */
     private final ScheduledExecutorService watchdog;
+    /** How the reader waits for an awaited message's bytes between rehearsals (ppoll on {@link #tcp}, or parking). */
+    private final ArrivalWait arrival;
     /** One writer at a time; a sender waits for it only until its own deadline. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Deadline (nanoTime) of the write in progress; 0 when none is. */
@@ -55,6 +60,7 @@ final class PeerLink implements AutoCloseable {
         this.tcp = tcp;
         this.watchdog = watchdog;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.arrival = ArrivalWait.on(tcp, ArrivalWait.parking(PARK_NANOS));
     }
 
     String peer() {
@@ -233,10 +239,11 @@ final class PeerLink implements AutoCloseable {
     }
 
     /**
-     * Polls, every {@link #PARK_NANOS}, while {@code hot} expects a message from the peer and
-     * none has arrived (decrypted data buffered, or bytes in the kernel's receive queue),
-     * rehearsing now and then; returns at once when nothing is expected, and after
-     * {@link HotWait#maxSpinNanos()} at most.
+     * Waits while {@code hot} expects a message from the peer and none has arrived (decrypted
+     * data buffered, or bytes in the kernel's receive queue), rehearsing now and then; between
+     * rehearsals it sleeps on the socket until bytes arrive or the next rehearsal is due
+     * ({@link SocketReadiness}; where that is unavailable it polls every {@link #PARK_NANOS});
+     * returns at once when nothing is expected, and after {@link HotWait#maxSpinNanos()} at most.
      *
      * @return when it saw the message arrive (System.nanoTime), or 0 when it did not
      */
@@ -261,7 +268,10 @@ final class PeerLink implements AutoCloseable {
                 }
                 rehearsed = System.nanoTime();
             } else {
-                java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+                long due = Math.min(rehearsed + hot.rehearseEveryNanos(), start + hot.maxSpinNanos());
+                if (arrival.await(Math.max(MIN_WAIT_NANOS, due - now))) {
+                    return System.nanoTime(); // bytes, or an end the read reports
+                }
             }
         }
         return 0;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
@@ -74,7 +76,8 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
      * waits for that very write.
      */
     public InetSocketAddress start(InetSocketAddress bind) throws IOException {
-        ServerSocket s = new ServerSocket();
+        // sockets made from channels, so a waiting reader can sleep on the descriptor (SocketReadiness)
+        ServerSocket s = ServerSocketChannel.open().socket();
         s.setReuseAddress(true);
         s.bind(bind, 50);
         server = s;
@@ -82,6 +85,9 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
         t.setDaemon(true);
         t.start();
         LOG.debug("{} accepting group channel connections on {}", self, s.getLocalSocketAddress());
+        ArrivalWait.unavailabilityCause().ifPresent(cause -> LOG.info(
+                "{}: readers awaiting a handoff message poll every 50 us instead of sleeping on their socket: {}", self,
+                cause));
         return (InetSocketAddress) s.getLocalSocketAddress();
     }
 
@@ -168,7 +174,7 @@ public final class TlsNodeChannel implements NodeTransport, AutoCloseable {
             throw new WriteTimeoutException("no time left to connect to " + peer);
         }
         int timeout = (int) Math.min(timeoutMillis, leftMillis);
-        Socket tcp = new Socket();
+        Socket tcp = SocketChannel.open().socket();
         SSLSocket s = null;
         try {
             tcp.connect(at, timeout);
