@@ -7,12 +7,14 @@ import java.util.function.Predicate;
 
 /**
  * What a link's reader does while a message from its peer is imminent (an Init after its
- * Prepare): instead of blocking in the socket read it polls the socket every 50 µs and now and
- * then runs, without acting, the code that message will run. Measured on the test machine (a
- * 2-vCPU guest): a small piece of code that takes 5 µs when run back to back took 27 µs after
- * a 1 ms pause and 90 µs after 50 ms, spinning or sleeping alike, as the caches lose it; with
- * the rehearsal the acceptor's checks on an Init took 0.12 ms instead of 0.20. Costs a wake-up
- * every 50-100 µs for at most {@link #maxSpinNanos()} per expected message.
+ * Prepare): instead of blocking in the socket read until the message comes, it sleeps on the
+ * socket only until its next rehearsal is due ({@link SocketReadiness}; where that is
+ * unavailable it polls every 50 µs) and then runs, without acting, the code that message will
+ * run. Measured on the test machine (a 2-vCPU guest): a small piece of code that takes 5 µs
+ * when run back to back took 27 µs after a 1 ms pause and 90 µs after 50 ms, spinning or
+ * sleeping alike, as the caches lose it; with the rehearsal the acceptor's checks on an Init
+ * took 0.12 ms instead of 0.20. Costs a rehearsal every {@link #rehearseEveryNanos()} for at
+ * most {@link #maxSpinNanos()} per expected message.
  */
 public interface HotWait {
     /** Never polls: the reader blocks as usual. */

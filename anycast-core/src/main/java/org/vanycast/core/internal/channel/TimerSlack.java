@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The calling thread's timer slack: how much later than asked Linux may fire its timers, to
- * batch wake-ups (50 µs by default). The threads that poll with short parks on a handoff's
- * critical path (the group channel's readers during a hot wait, the donor's drain) take 1 µs:
+ * batch wake-ups (50 µs by default). The threads that wait in short timed sleeps on a
+ * handoff's critical path (the group channel's readers during a hot wait, whose sleeps on
+ * their socket end at their next rehearsal, and the donor's drain) take 1 µs:
  * on the test machine a 20 µs park lasted 112 µs (median) with the default slack and 54 µs
  * with 1 µs, a 50 µs park 143 and 88 µs. Set through {@code /proc/<tid>/timerslack_ns}
  * (Linux 4.6 and later; a thread may set its own), so no native call is needed.

@@ -54,9 +54,10 @@ public @interface NodeConfig {
             + " real handoff; 0 turns the warm-up off")
     int warmup_rounds() default NodeSettings.DEFAULT_WARMUP_ROUNDS;
 
-    @AttributeDefinition(description = "How long at most the group channel's reader polls (every 50 us), instead of"
-            + " blocking, for an Init its Prepare announced, running the acceptor's code without acting meanwhile so"
-            + " that it is in the CPU's caches when the Init comes; 0 blocks as usual")
+    @AttributeDefinition(description = "How long at most the group channel's reader waits in short sleeps on its"
+            + " socket (polls every 50 us where it cannot), instead of blocking, for an Init its Prepare announced,"
+            + " running the acceptor's code without acting meanwhile so that it is in the CPU's caches when the Init"
+            + " comes; 0 blocks as usual")
     long hot_wait_ms() default NodeSettings.DEFAULT_HOT_WAIT_MS;
 
     @AttributeDefinition(description = "How many whole handoffs of a loopback connection the node rehearses when it"
