@@ -186,7 +186,7 @@ final class PeerLink implements AutoCloseable {
     /** As above; while {@code hot} expects a message from the peer, the reader polls instead of blocking. */
     void readLoop(NodeTransport.Inbound inbound, Runnable malformed, Consumer<PeerLink> onClose,
             java.util.function.Supplier<HotWait> hot) {
-        TimerSlack.tighten(); // this thread's hot waits sleep for up to 200 µs at a time (50 µs where they poll)
+        TimerSlack.tighten(); // this thread's hot waits sleep until their next rehearsal (50 µs at a time where they poll)
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024))) {
             InputStream wire = tcp.getInputStream();
             byte[] header = new byte[WireCodec.HEADER_BYTES];
