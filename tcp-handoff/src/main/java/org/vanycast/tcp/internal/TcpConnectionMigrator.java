@@ -59,6 +59,13 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private final Worker worker;
     private final Freezer freezer;
     private final Map<ConnectionKey, PendingRelease> pending = new ConcurrentHashMap<>();
+    /**
+     * Repair sockets opened on a Prepare ({@link #expect}) for the client connection it announced,
+     * not yet bound (the local port comes with the Init): {@link #recreate} starts from one.
+     */
+    private final Map<InetSocketAddress, Spare> spares = new ConcurrentHashMap<>();
+    /** A spare whose Init never came is closed by the next {@link #expect} after this long. */
+    static final long SPARE_LIFETIME_NANOS = 60_000_000_000L;
 
     public TcpConnectionMigrator(FreezeMode mode, Duration releaseGrace) throws IOException {
         this(mode, releaseGrace, System::nanoTime);
@@ -164,11 +171,12 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         long t0 = System.nanoTime();
         boolean closedEarlier = finishPendingRelease(new ConnectionKey(s.local(), s.remote()));
         long t1 = System.nanoTime();
-        int fd = TcpStateRestorer.restore(s);
+        Spare spare = spares.remove(s.remote());
+        int fd = TcpStateRestorer.restore(s, spare == null ? -1 : spare.fd());
         if (LOG.isDebugEnabled()) {
-            LOG.debug("re-created {} -> {}: {} bytes queued; {}restore {} us", s.remote(), s.local(), s.queuedBytes(),
+            LOG.debug("re-created {} -> {}: {} bytes queued; {}restore {} us{}", s.remote(), s.local(), s.queuedBytes(),
                     closedEarlier ? "closing its earlier frozen copy " + (t1 - t0) / 1000 + " us, " : "",
-                    (System.nanoTime() - t1) / 1000);
+                    (System.nanoTime() - t1) / 1000, spare == null ? "" : " on the socket opened at the Prepare");
         }
         return new RecreatedTcpConnection(fd, s);
     }
@@ -263,6 +271,7 @@ public final class TcpConnectionMigrator implements TcpMigrator {
      */
     @Override
     public void expect(InetAddress logical, InetSocketAddress client) {
+        openSpare(client);
         if (pending.isEmpty()) {
             return;
         }
@@ -272,6 +281,41 @@ public final class TcpConnectionMigrator implements TcpMigrator {
                 finishPendingRelease(key);
             }
         }
+    }
+
+    /**
+     * Opens the socket {@link #recreate} will re-create {@code client}'s connection on, as far
+     * as it can without the Init (repair mode, drop-all filter: {@link TcpStateRestorer#openSpare});
+     * 0.02-0.04 ms less on the acceptor's critical path. Replaces an earlier spare for the same
+     * client and closes spares nobody took within {@link #SPARE_LIFETIME_NANOS}; nothing is sent.
+     */
+    private void openSpare(InetSocketAddress client) {
+        long now = nanoClock.getAsLong();
+        spares.forEach((c, sp) -> {
+            if (now - sp.openedNanos() > SPARE_LIFETIME_NANOS && spares.remove(c, sp)) {
+                TcpRepair.closeQuietly(sp.fd());
+            }
+        });
+        Spare spare;
+        try {
+            spare = new Spare(TcpStateRestorer.openSpare(), now);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no socket opened ahead for {}: {}", client, e.toString());
+            return;
+        }
+        Spare old = spares.put(client, spare);
+        if (old != null) {
+            TcpRepair.closeQuietly(old.fd());
+        }
+    }
+
+    /** Sockets opened ahead ({@link #expect}) and not yet used (diagnostics, tests). */
+    public int spares() {
+        return spares.size();
+    }
+
+    /** A socket of {@link TcpStateRestorer#openSpare()} and when it was opened. */
+    private record Spare(int fd, long openedNanos) {
     }
 
     /** @return whether an earlier frozen copy of the connection was still here (now closed) */
@@ -292,6 +336,12 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     public void close() {
         for (PendingRelease p : List.copyOf(pending.values())) {
             p.run();
+        }
+        for (InetSocketAddress c : List.copyOf(spares.keySet())) {
+            Spare sp = spares.remove(c);
+            if (sp != null) {
+                TcpRepair.closeQuietly(sp.fd());
+            }
         }
         freezer.close();
         worker.shutdown();

@@ -15,9 +15,24 @@ final class TcpStateRestorer {
      * failure nothing is left.
      */
     static int restore(TcpConnectionState s) throws IOException {
-        int fd = TcpRepair.openRepairSocket(s.local());
+        return restore(s, -1);
+    }
+
+    /**
+     * As {@link #restore(TcpConnectionState)}, on {@code spare} when it is not -1: a socket of
+     * {@link #openSpare()}, which this call owns from now on (closed on failure).
+     */
+    static int restore(TcpConnectionState s, int spare) throws IOException {
+        int fd = spare;
+        if (fd < 0) {
+            fd = TcpRepair.openRepairSocket(s.local());
+        }
         try {
-            SocketFilter.attachDropAll(fd);
+            if (spare < 0) {
+                SocketFilter.attachDropAll(fd);
+            } else {
+                TcpRepair.bindRepairSocket(fd, s.local());
+            }
             TcpRepair.selectQueue(fd, TcpRepair.SEND_QUEUE);
             TcpRepair.setQueueSeq(fd, s.sendSeq());
             TcpRepair.selectQueue(fd, TcpRepair.RECV_QUEUE);
@@ -49,6 +64,21 @@ final class TcpStateRestorer {
             return fd;
         } catch (IOException | RuntimeException e) {
             TcpRepair.closeQuietly(fd); // still in repair mode: nothing goes on the wire
+            throw e;
+        }
+    }
+
+    /**
+     * The first steps of {@link #restore}, which need no state: a socket in repair mode, not
+     * bound, with the drop-all filter attached. Closing it unused sends nothing.
+     */
+    static int openSpare() throws IOException {
+        int fd = TcpRepair.openUnboundRepairSocket();
+        try {
+            SocketFilter.attachDropAll(fd);
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            TcpRepair.closeQuietly(fd);
             throw e;
         }
     }

@@ -181,17 +181,33 @@ public final class TcpRepair {
      * IPV6_FREEBIND lets X be bound whether or not it is configured on an interface yet.
      */
     public static int openRepairSocket(InetSocketAddress local) throws NativeCallException {
-        int fd = Syscalls.socket(Syscalls.AF_INET6, Syscalls.SOCK_STREAM, Syscalls.IPPROTO_TCP);
+        int fd = openUnboundRepairSocket();
         try {
-            Syscalls.setInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, 1, "SO_REUSEADDR");
-            enter(fd);
-            Syscalls.setInt(fd, Syscalls.IPPROTO_IPV6, Syscalls.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
-            Syscalls.bind(fd, local, "repair socket");
+            bindRepairSocket(fd, local);
             return fd;
         } catch (NativeCallException | RuntimeException e) {
             Syscalls.closeQuietly(fd);
             throw e;
         }
+    }
+
+    /** {@link #openRepairSocket} up to its bind: what an acceptor can do before it knows the local address. */
+    public static int openUnboundRepairSocket() throws NativeCallException {
+        int fd = Syscalls.socket(Syscalls.AF_INET6, Syscalls.SOCK_STREAM, Syscalls.IPPROTO_TCP);
+        try {
+            Syscalls.setInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            enter(fd);
+            Syscalls.setInt(fd, Syscalls.IPPROTO_IPV6, Syscalls.IPV6_FREEBIND, 1, "IPV6_FREEBIND");
+            return fd;
+        } catch (NativeCallException | RuntimeException e) {
+            Syscalls.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** The rest of {@link #openRepairSocket}: binds a socket of {@link #openUnboundRepairSocket} to {@code local}. */
+    public static void bindRepairSocket(int fd, InetSocketAddress local) throws NativeCallException {
+        Syscalls.bind(fd, local, "repair socket");
     }
 
     /** In repair mode connect() sends no SYN: the socket goes to ESTABLISHED silently. */

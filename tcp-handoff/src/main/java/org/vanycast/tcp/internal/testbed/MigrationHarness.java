@@ -114,6 +114,13 @@ public final class MigrationHarness implements AutoCloseable {
         int to = 3 - from;
         TcpMigrator donor = migrators[from];
         TcpMigrator acceptor = migrators[to];
+        // as a node's Prepare does: the acceptor gets ready (a socket opened ahead) before the drain
+        InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        testbed.node(to).call(() -> {
+            acceptor.expect(local.getAddress(), remote);
+            return null;
+        });
         long drainNs = 0;
         if (drain) {
             long t = System.nanoTime();

@@ -83,6 +83,38 @@ class MigratorVerbsTest {
     }
 
     @Test
+    void shouldOpenOneSocketAheadPerAnnouncedClientAndReCreateOnIt() throws Exception {
+        var acceptor = (org.vanycast.tcp.internal.TcpConnectionMigrator) harness.migrator(2);
+        InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
+        InetSocketAddress remote = (InetSocketAddress) server.getRemoteAddress();
+        testbed.node(2).call(() -> {
+            acceptor.expect(local.getAddress(), remote);
+            acceptor.expect(local.getAddress(), remote); // announced again: the earlier one is closed
+            return null;
+        });
+        assertEquals(1, acceptor.spares());
+
+        // the harness announces the connection itself, then migrates it: data still flows both ways
+        server.write(ByteBuffer.wrap(new byte[10_000]));
+        var result = harness.migrate(server, 1, true, MigrationHarness.Fault.NONE);
+        assertEquals(0, acceptor.spares(), "re-created on the socket opened ahead");
+        SocketChannel moved = result.channel();
+        moved.write(ByteBuffer.wrap("moved".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer in = ByteBuffer.allocate(10_005);
+        while (in.hasRemaining()) {
+            client.read(in);
+        }
+        assertEquals("moved", new String(in.array(), 10_000, 5, StandardCharsets.US_ASCII));
+        client.write(ByteBuffer.wrap("back".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer back = ByteBuffer.allocate(4);
+        while (back.hasRemaining()) {
+            moved.read(back);
+        }
+        assertEquals("back", new String(back.array(), StandardCharsets.US_ASCII));
+        server = moved;
+    }
+
+    @Test
     void shouldReturnUnacknowledgedBytesWhenDrainTimesOut() throws Exception {
         testbed.limitClientReceiveBuffer(64 * 1024);
         // the client reads nothing: after its buffer fills, the server's queue cannot drain
