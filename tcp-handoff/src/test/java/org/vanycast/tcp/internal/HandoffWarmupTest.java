@@ -139,6 +139,35 @@ class HandoffWarmupTest {
         }
     }
 
+    /** Sockets opened ahead for announced clients: one per client, closed when nobody took them within a minute, or at close. */
+    @Test
+    void shouldKeepOneSocketAheadPerClientAndCloseTheUnusedOnes() throws Exception {
+        long[] now = {0};
+        TcpConnectionMigrator m = testbed.node(1).call(
+                () -> new TcpConnectionMigrator(FreezeMode.SOCKET_FILTER, Duration.ZERO, () -> now[0]));
+        try {
+            long before = openDescriptors();
+            testbed.node(1).call(() -> {
+                java.net.InetAddress x = java.net.InetAddress.getByName("fd00::1");
+                java.net.InetAddress lo = java.net.InetAddress.getByName("::1");
+                m.expect(x, new InetSocketAddress(lo, 40001));
+                m.expect(x, new InetSocketAddress(lo, 40001)); // announced again: replaces the first
+                assertEquals(1, m.spares());
+                now[0] += TcpConnectionMigrator.SPARE_LIFETIME_NANOS / 2;
+                m.expect(x, new InetSocketAddress(lo, 40002));
+                assertEquals(2, m.spares(), "both still within their lifetime");
+                now[0] += TcpConnectionMigrator.SPARE_LIFETIME_NANOS / 2 + 1;
+                m.expect(x, new InetSocketAddress(lo, 40003));
+                assertEquals(2, m.spares(), "the first client's, unused for longer than its lifetime, is closed");
+                return null;
+            });
+            assertEquals(before + 2, openDescriptors(), "one descriptor per socket kept, none leaked");
+        } finally {
+            m.close();
+        }
+        assertEquals(0, m.spares());
+    }
+
     /**
      * The node's service forwards the acceptor's rehearsal and the Prepare's announcement; an
      * announced connection's frozen copy, still in its release grace here, closes at once, and
