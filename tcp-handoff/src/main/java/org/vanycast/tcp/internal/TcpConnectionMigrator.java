@@ -66,6 +66,7 @@ public final class TcpConnectionMigrator implements TcpMigrator {
     private final Map<InetSocketAddress, Spare> spares = new ConcurrentHashMap<>();
     /** A spare whose Init never came is closed by the next {@link #expect} after this long. */
     static final long SPARE_LIFETIME_NANOS = 60_000_000_000L;
+    private volatile boolean closed;
 
     public TcpConnectionMigrator(FreezeMode mode, Duration releaseGrace) throws IOException {
         this(mode, releaseGrace, System::nanoTime);
@@ -307,6 +308,9 @@ public final class TcpConnectionMigrator implements TcpMigrator {
         if (old != null) {
             TcpRepair.closeQuietly(old.fd());
         }
+        if (closed && spares.remove(client, spare)) {
+            TcpRepair.closeQuietly(spare.fd()); // close() ran meanwhile: it would not see this one
+        }
     }
 
     /** Sockets opened ahead ({@link #expect}) and not yet used (diagnostics, tests). */
@@ -334,6 +338,7 @@ public final class TcpConnectionMigrator implements TcpMigrator {
 
     @Override
     public void close() {
+        closed = true;
         for (PendingRelease p : List.copyOf(pending.values())) {
             p.run();
         }

@@ -166,6 +166,11 @@ class HandoffWarmupTest {
             m.close();
         }
         assertEquals(0, m.spares());
+        testbed.node(1).call(() -> {
+            m.expect(java.net.InetAddress.getByName("fd00::1"), new InetSocketAddress("::1", 40004));
+            return null;
+        });
+        assertEquals(0, m.spares(), "a closed migrator keeps nothing open");
     }
 
     /**
