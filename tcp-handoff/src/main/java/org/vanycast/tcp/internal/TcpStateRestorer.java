@@ -23,16 +23,9 @@ final class TcpStateRestorer {
      * {@link #openSpare()}, which this call owns from now on (closed on failure).
      */
     static int restore(TcpConnectionState s, int spare) throws IOException {
-        int fd = spare;
-        if (fd < 0) {
-            fd = TcpRepair.openRepairSocket(s.local());
-        }
+        int fd = spare < 0 ? openSpare() : spare;
         try {
-            if (spare < 0) {
-                SocketFilter.attachDropAll(fd);
-            } else {
-                TcpRepair.bindRepairSocket(fd, s.local());
-            }
+            TcpRepair.bindRepairSocket(fd, s.local());
             TcpRepair.selectQueue(fd, TcpRepair.SEND_QUEUE);
             TcpRepair.setQueueSeq(fd, s.sendSeq());
             TcpRepair.selectQueue(fd, TcpRepair.RECV_QUEUE);

@@ -175,23 +175,12 @@ public final class TcpRepair {
     }
 
     /**
-     * A new IPv6 TCP socket in repair mode bound to {@code local}. SO_REUSEADDR must come
-     * BEFORE TCP_REPAIR: repair mode forces address reuse, and a later SO_REUSEADDR would
-     * overwrite that, so bind would fail with EADDRINUSE next to a listener on the same port.
-     * IPV6_FREEBIND lets X be bound whether or not it is configured on an interface yet.
+     * A new IPv6 TCP socket in repair mode, not yet bound ({@link #bindRepairSocket}: an acceptor
+     * opens it before it knows the local address). SO_REUSEADDR must come BEFORE TCP_REPAIR:
+     * repair mode forces address reuse, and a later SO_REUSEADDR would overwrite that, so bind
+     * would fail with EADDRINUSE next to a listener on the same port. IPV6_FREEBIND lets X be
+     * bound whether or not it is configured on an interface yet.
      */
-    public static int openRepairSocket(InetSocketAddress local) throws NativeCallException {
-        int fd = openUnboundRepairSocket();
-        try {
-            bindRepairSocket(fd, local);
-            return fd;
-        } catch (NativeCallException | RuntimeException e) {
-            Syscalls.closeQuietly(fd);
-            throw e;
-        }
-    }
-
-    /** {@link #openRepairSocket} up to its bind: what an acceptor can do before it knows the local address. */
     public static int openUnboundRepairSocket() throws NativeCallException {
         int fd = Syscalls.socket(Syscalls.AF_INET6, Syscalls.SOCK_STREAM, Syscalls.IPPROTO_TCP);
         try {
@@ -205,7 +194,7 @@ public final class TcpRepair {
         }
     }
 
-    /** The rest of {@link #openRepairSocket}: binds a socket of {@link #openUnboundRepairSocket} to {@code local}. */
+    /** Binds a socket of {@link #openUnboundRepairSocket} to {@code local}. */
     public static void bindRepairSocket(int fd, InetSocketAddress local) throws NativeCallException {
         Syscalls.bind(fd, local, "repair socket");
     }
